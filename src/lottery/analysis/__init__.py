@@ -1,0 +1,1 @@
+"""Analyses of stored results: they take frames and arrays and return frames, never train."""

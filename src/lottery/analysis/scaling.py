@@ -1,0 +1,72 @@
+"""The [LT] scaling law: median test loss vs width and its fitted exponent.
+
+Diverged nets are excluded from every statistic (and counted), never averaged in. The
+exponent alpha of ``median loss ~ N^-alpha`` is a least-squares line in log-log space over
+a width range; its confidence interval comes from resampling seeds with replacement at
+every width and refitting.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+GROUP = ["target", "activation"]
+
+
+def converged(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows of nets that finished with finite losses and parameters."""
+    return summary[~summary["diverged"].astype(bool)]
+
+
+def median_losses(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per (target, activation, width): median test loss over converged seeds, and counts."""
+    counts = summary.groupby(GROUP + ["width"])["diverged"].agg(seeds="size", diverged="sum")
+    medians = converged(summary).groupby(GROUP + ["width"])["test_loss"].median().rename("median_test_loss")
+    return counts.join(medians).reset_index()
+
+
+def fit_exponent(widths: np.ndarray, losses: np.ndarray) -> tuple[float, float]:
+    """Least-squares ``log L = log A - alpha log N``; returns (alpha, A)."""
+    slope, intercept = np.polyfit(np.log(widths), np.log(losses), 1)
+    return -float(slope), float(np.exp(intercept))
+
+
+def bootstrap_exponent(
+    losses_by_width: dict[int, np.ndarray], n_boot: int, confidence: float, seed: int = 0
+) -> tuple[float, float, float, float]:
+    """Exponent of the medians and its percentile interval over seed resamples.
+
+    Returns ``(alpha, prefactor, low, high)``.
+    """
+    widths = np.array(sorted(losses_by_width), dtype=float)
+    samples = [np.asarray(losses_by_width[int(w)]) for w in widths]
+    alpha, prefactor = fit_exponent(widths, np.array([np.median(s) for s in samples]))
+    rng = np.random.default_rng(seed)
+    boots = np.empty(n_boot)
+    for i in range(n_boot):
+        medians = [np.median(s[rng.integers(0, len(s), len(s))]) for s in samples]
+        boots[i] = fit_exponent(widths, np.array(medians))[0]
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(boots, [tail, 1 - tail])
+    return alpha, prefactor, float(low), float(high)
+
+
+def exponent_table(
+    summary: pd.DataFrame, fit_ranges: dict[str, list[int]], n_boot: int, confidence: float
+) -> pd.DataFrame:
+    """One row per (target, activation, width range): alpha with its bootstrap interval."""
+    rows = []
+    ok = converged(summary)
+    for (target, activation), group in ok.groupby(GROUP):
+        for name, (lo, hi) in fit_ranges.items():
+            inside = group[(group["width"] >= lo) & (group["width"] <= hi)]
+            by_width = {int(w): g["test_loss"].to_numpy() for w, g in inside.groupby("width")}
+            if len(by_width) < 2:
+                continue
+            alpha, prefactor, low, high = bootstrap_exponent(by_width, n_boot, confidence)
+            rows.append(
+                dict(target=target, activation=activation, range=name, width_min=min(by_width),
+                     width_max=max(by_width), n_widths=len(by_width), alpha=alpha, prefactor=prefactor,
+                     alpha_low=low, alpha_high=high)
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,125 @@
+"""Loading and validating the pipeline config before any job runs.
+
+The JSON schema (``config/schema.yaml``) types, documents and defaults every key; this
+module fills the defaults in, refuses unknown keys, and checks what a schema cannot say
+(ranges that must be ordered, fit ranges that must hold two widths of the grid). Every
+message names the offending key and what is allowed.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+class ConfigError(ValueError):
+    """The config is invalid; the message names the key and the allowed values."""
+
+
+def _key(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def _with_defaults(validator_class: type) -> type:
+    """A validator that also writes each property's ``default`` into the instance."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if "default" in sub and name not in instance:
+                    instance[name] = copy.deepcopy(sub["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+_Validator = _with_defaults(jsonschema.Draft7Validator)
+
+
+def _allowed(error: jsonschema.ValidationError) -> str:
+    s = error.schema
+    if error.validator == "additionalProperties":
+        return f"allowed keys: {', '.join(sorted(s.get('properties', {})))}"
+    if "enum" in s:
+        return f"allowed values: {', '.join(map(str, s['enum']))}"
+    bits = [f"type {s['type']}"] if "type" in s else []
+    for k, word in [("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")]:
+        if k in s:
+            bits.append(f"{word} {s[k]}")
+    if "minItems" in s:
+        bits.append(f"at least {s['minItems']} items")
+    if "items" in s and isinstance(s["items"], dict) and "enum" in s["items"]:
+        bits.append(f"items from {', '.join(map(str, s['items']['enum']))}")
+    return "allowed: " + (", ".join(bits) if bits else s.get("description", "see config/schema.yaml"))
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - known)
+        return f"unknown config key {', '.join(repr(_key(path + [u])) for u in unknown)}; {_allowed(error)}"
+    if error.validator == "required":
+        return f"config key {_key(path)!r}: {error.message}"
+    return f"config key {_key(path)!r}: {error.message}; {_allowed(error)}"
+
+
+def _semantic_errors(config: dict) -> list[str]:
+    errors = []
+    scaling = config["scaling"]
+    data = scaling["data"]
+    if not data["x_min"] < data["x_max"]:
+        errors.append(
+            f"config key 'scaling.data.x_min' ({data['x_min']}) must be below 'scaling.data.x_max' ({data['x_max']})"
+        )
+    if scaling["train"]["batch_size"] > data["n_train"]:
+        errors.append(
+            f"config key 'scaling.train.batch_size' ({scaling['train']['batch_size']}) exceeds "
+            f"'scaling.data.n_train' ({data['n_train']}); allowed: 0 (full batch) to n_train"
+        )
+    if "x2" not in scaling["targets"]:
+        errors.append(
+            f"config key 'scaling.targets' {scaling['targets']} must include 'x2', the target of the paper's "
+            f"main figures (Fig 1c, Fig 3)"
+        )
+    widths = scaling["widths"]
+    for name, (lo, hi) in scaling["analysis"]["fit_ranges"].items():
+        inside = [w for w in widths if lo <= w <= hi]
+        if lo > hi or len(inside) < 2:
+            errors.append(
+                f"config key 'scaling.analysis.fit_ranges.{name}' = [{lo}, {hi}] holds {len(inside)} widths "
+                f"of 'scaling.widths' {widths}; allowed: an ordered range holding at least 2 of them"
+            )
+    return errors
+
+
+def validate_config(config: dict, schema_path: str | Path) -> dict:
+    """Return a validated copy of ``config`` with defaults filled in, or raise ConfigError."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    config = copy.deepcopy(dict(config))
+    errors = sorted(_Validator(schema).iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    messages = [_describe(e) for e in errors]
+    if not messages:
+        messages = _semantic_errors(config)
+    if messages:
+        raise ConfigError("invalid config:\n  - " + "\n  - ".join(messages))
+    return config
+
+
+def load_config(path: str | Path, schema_path: str | Path) -> dict:
+    """Read a YAML config file and validate it."""
+    text = Path(path).read_text()
+    try:
+        config = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"config file {path} is not valid YAML: {err}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of keys, not {type(config).__name__}")
+    return validate_config(config, schema_path)

@@ -1,0 +1,43 @@
+"""Choosing the torch device and dtype named in the config."""
+from __future__ import annotations
+
+import logging
+import os
+
+import torch
+
+log = logging.getLogger("lottery")
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+class DeviceError(RuntimeError):
+    """The config asks for a device this machine does not have."""
+
+
+def resolve_device(spec: str) -> torch.device:
+    """``auto`` takes the GPU when one is visible (SLURM sets CUDA_VISIBLE_DEVICES), else CPU."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", "<unset>")
+    if spec == "cpu":
+        return torch.device("cpu")
+    if spec == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(
+                f"config key 'device' is 'cuda' but no CUDA GPU is visible "
+                f"(CUDA_VISIBLE_DEVICES={visible}); set device to 'auto' or 'cpu'"
+            )
+        return torch.device("cuda")
+    if spec == "auto":
+        if torch.cuda.is_available():
+            log.info("device auto: using %s (CUDA_VISIBLE_DEVICES=%s)", torch.cuda.get_device_name(), visible)
+            return torch.device("cuda")
+        log.info("device auto: no CUDA GPU visible (CUDA_VISIBLE_DEVICES=%s), falling back to CPU", visible)
+        return torch.device("cpu")
+    raise DeviceError(f"config key 'device' is {spec!r}; allowed values: 'auto', 'cpu', 'cuda'")
+
+
+def resolve_dtype(name: str) -> torch.dtype:
+    try:
+        return DTYPES[name]
+    except KeyError:
+        raise ValueError(f"dtype {name!r} is not one of {sorted(DTYPES)}") from None

@@ -1,0 +1,21 @@
+"""Shared figure style and saving (PDF for the paper, PNG for the README)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ACTIVATION_COLORS = {"silu": "tab:blue", "leaky_relu": "tab:orange", "relu": "tab:green", "tanh": "tab:purple"}
+plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "font.size": 9, "axes.grid": True, "grid.alpha": 0.3})
+
+
+def save_figure(fig: plt.Figure, pdf_path: str | Path) -> None:
+    """Write ``name.pdf`` and ``name.png`` side by side, with no timestamps (reproducible bytes)."""
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(pdf_path, bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None})
+    fig.savefig(pdf_path.with_suffix(".png"), bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)

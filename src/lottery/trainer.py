@@ -1,0 +1,208 @@
+"""Vectorised training of S independent nets as one tensor program.
+
+The gradient of each net's mean squared error and the Adam update are written out by hand
+(no autograd graph) and, optionally, compiled together into one fused step. Seeds are
+independent: the objective is the *sum* over seeds of each seed's own loss, so seed s
+follows exactly the trajectory a standalone ``nn.Module`` + ``torch.optim.Adam`` would.
+Seeds are processed in chunks whose working set stays in cache; a chunk runs all its
+steps before the next starts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+
+from .nets import NetParams, activation_fns, mse
+from .progress import Progress
+
+BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Optimisation settings of one grid job; see ``config/schema.yaml`` for each key."""
+
+    steps: int
+    lr: float = 1e-2
+    lr_decay: float = 0.2
+    lr_decay_every: int = 10_000
+    batch_size: int = 0
+    activation: str = "silu"
+    negative_slope: float = 0.01
+    chunk_elements: int = 1_000_000
+    compile: bool = False
+    curve_points: int = 100
+    data_seed: int = 0
+
+    def lr_at(self, step: int) -> float:
+        """Step schedule: ``lr * decay^(step // every)``."""
+        return self.lr * self.lr_decay ** (step // self.lr_decay_every)
+
+    def curve_steps(self) -> np.ndarray:
+        """Steps at which each seed's training loss is recorded (always includes the last)."""
+        n = min(self.curve_points, self.steps)
+        return np.unique(np.linspace(0, self.steps - 1, n).round().astype(int))
+
+
+@dataclass
+class GridResult:
+    """Final parameters and losses of S nets, plus their subsampled training curves."""
+
+    params: NetParams
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    diverged: np.ndarray
+    curve_steps: np.ndarray
+    curves: np.ndarray
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _make_step(activation: str, negative_slope: float) -> Callable:
+    """One Adam step on all nets of a chunk: forward, hand-derived backward, update."""
+    act, dact = activation_fns(activation, negative_slope)
+
+    def step(params, m, s, x, y, lr, bc1, bc2_sqrt):
+        w, b, v, c = params
+        z = b[:, :, None]
+        for k in range(x.shape[1]):
+            z = z + w[:, :, k, None] * x[:, k]
+        a = act(z)
+        r = (v[:, :, None] * a).sum(1) + c[:, None] - y
+        loss = (r * r).mean(1)
+        g = r * (2.0 / x.shape[0])
+        gz = g[:, None, :] * v[:, :, None] * dact(z)
+        gw = torch.stack([(gz * x[:, k]).sum(2) for k in range(x.shape[1])], dim=-1)
+        grads = (gw, gz.sum(2), (g[:, None, :] * a).sum(2), g.sum(1))
+        new_p, new_m, new_s = [], [], []
+        for p_, m_, s_, g_ in zip(params, m, s, grads):
+            m_ = m_ + (1 - BETA1) * (g_ - m_)
+            s_ = s_ * BETA2 + (1 - BETA2) * g_ * g_
+            p_ = p_ - (lr / bc1) * m_ / (s_.sqrt() / bc2_sqrt + EPS)
+            new_p.append(p_)
+            new_m.append(m_)
+            new_s.append(s_)
+        return tuple(new_p), tuple(new_m), tuple(new_s), loss
+
+    return step
+
+
+_COMPILED: dict[tuple[str, float], Callable] = {}
+
+
+def _step_fn(settings: TrainSettings) -> Callable:
+    if not settings.compile:
+        return _make_step(settings.activation, settings.negative_slope)
+    key = (settings.activation, settings.negative_slope)
+    if key not in _COMPILED:
+        # Each width is a new shape; the default limit of 8 recompiles is too low for
+        # tests and benchmarks that sweep widths in one process.
+        torch._dynamo.config.recompile_limit = 64
+        torch._dynamo.config.accumulated_recompile_limit = 4096
+        _COMPILED[key] = torch.compile(_make_step(*key), fullgraph=True, dynamic=False)
+    return _COMPILED[key]
+
+
+class BatchSchedule:
+    """Which training points step t sees: all of them, or an epoch-wise shuffled slice.
+
+    The shuffle depends only on (data seed, epoch), never on the seeds being trained, so
+    every net sees the same stream of minibatches and a resumed run sees the same ones.
+    """
+
+    def __init__(self, n_train: int, batch_size: int, data_seed: int) -> None:
+        self.full = batch_size <= 0 or batch_size >= n_train
+        self.n, self.batch, self.seed = n_train, batch_size, data_seed
+        self.per_epoch = 1 if self.full else n_train // batch_size
+        self._epoch, self._perm = -1, None
+
+    def indices(self, step: int) -> torch.Tensor | None:
+        if self.full:
+            return None
+        epoch, i = divmod(step, self.per_epoch)
+        if epoch != self._epoch:
+            g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+            self._epoch, self._perm = epoch, torch.randperm(self.n, generator=g)
+        return self._perm[i * self.batch : (i + 1) * self.batch]
+
+
+def chunk_size(seeds: int, width: int, batch: int, chunk_elements: int) -> int:
+    """Seeds per chunk so that one ``[chunk, width, batch]`` intermediate has ~chunk_elements."""
+    return max(1, min(seeds, chunk_elements // max(1, width * batch)))
+
+
+def train_grid(
+    init: NetParams,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_test: torch.Tensor,
+    y_test: torch.Tensor,
+    settings: TrainSettings,
+    label: str = "train",
+) -> GridResult:
+    """Train every net in ``init`` with Adam on shared data; all tensors on one device."""
+    import time
+
+    start = time.perf_counter()
+    schedule = BatchSchedule(x_train.shape[0], settings.batch_size, settings.data_seed)
+    batch = x_train.shape[0] if schedule.full else settings.batch_size
+    size = chunk_size(init.seeds, init.width, batch, settings.chunk_elements)
+    step = _step_fn(settings)
+    curve_steps = settings.curve_steps()
+    curve_index = {int(t): j for j, t in enumerate(curve_steps)}
+    curves = torch.full((init.seeds, len(curve_steps)), float("nan"), dtype=init.w.dtype)
+    progress = Progress(label, init.seeds * settings.steps, "seed-steps")
+    n_chunks = math.ceil(init.seeds / size)
+    device, dtype = init.w.device, init.w.dtype
+    lrs = [torch.tensor(settings.lr_at(t), dtype=dtype, device=device) for t in range(settings.steps)]
+    finals = []
+    for ci, lo in enumerate(range(0, init.seeds, size)):
+        hi = min(lo + size, init.seeds)
+        # Pad the last chunk with copies so every chunk has one shape (one compilation).
+        idx = torch.arange(lo, lo + size, device=device).clamp(max=hi - 1)
+        params = tuple(t[idx].clone() for t in init.tensors())
+        m = tuple(torch.zeros_like(t) for t in params)
+        s = tuple(torch.zeros_like(t) for t in params)
+        for t in range(settings.steps):
+            rows = schedule.indices(t)
+            xb, yb = (x_train, y_train) if rows is None else (x_train[rows], y_train[rows])
+            bc1 = torch.tensor(1 - BETA1 ** (t + 1), dtype=dtype, device=device)
+            bc2 = torch.tensor(math.sqrt(1 - BETA2 ** (t + 1)), dtype=dtype, device=device)
+            params, m, s, loss = step(params, m, s, xb, yb, lrs[t], bc1, bc2)
+            j = curve_index.get(t)
+            if j is not None:
+                curves[lo:hi, j] = loss[: hi - lo].cpu()
+            progress.done += hi - lo
+            if progress.due() or t == settings.steps - 1:
+                q = torch.nan_to_num(loss[: hi - lo].float(), nan=float("inf")).quantile(
+                    torch.tensor([0.1, 0.5, 0.9], device=device)
+                )
+                progress.advance(
+                    0,
+                    force=True,
+                    detail=
+                    f"chunk {ci + 1}/{n_chunks} step {t + 1}/{settings.steps} | train loss "
+                    f"q10/q50/q90 {q[0]:.2e}/{q[1]:.2e}/{q[2]:.2e}",
+                )
+        finals.append(NetParams(*(p[: hi - lo] for p in params)))
+    final = NetParams.cat(finals)
+    act, _ = activation_fns(settings.activation, settings.negative_slope)
+    with torch.no_grad():
+        train_loss = mse(final, x_train, y_train, act).cpu().numpy()
+        test_loss = mse(final, x_test, y_test, act).cpu().numpy()
+    finite_params = np.all([torch.isfinite(t).flatten(1).all(1).cpu().numpy() if t.ndim > 1 else torch.isfinite(t).cpu().numpy() for t in final.tensors()], axis=0)
+    diverged = ~(np.isfinite(train_loss) & np.isfinite(test_loss) & finite_params)
+    progress.finish(f"{int(diverged.sum())} of {init.seeds} nets diverged")
+    return GridResult(
+        params=final.map(lambda t: t.cpu()),
+        train_loss=train_loss,
+        test_loss=test_loss,
+        diverged=diverged,
+        curve_steps=curve_steps,
+        curves=curves.numpy(),
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,115 @@
+# [LT] width x seed grids: data, training, scaling-law fit, Fig 1c, Fig 3, exponent table.
+SC = config["scaling"]
+PAPER_TARGET = "x2"
+
+
+def grid_files(target):
+    return expand(
+        "results/grids/{target}/{activation}/N{width}.h5",
+        target=target,
+        activation=SC["activations"],
+        width=SC["widths"],
+    )
+
+
+rule regression_data:
+    output:
+        "results/data/{target}.npz",
+    log:
+        "logs/data/{target}.log",
+    params:
+        settings=settings(SC["data"]),
+    shell:
+        "python -m lottery data --target {wildcards.target} --settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule train_grid:
+    """All seeds of one (target, activation, width) as one vectorised job."""
+    input:
+        "results/data/{target}.npz",
+    output:
+        "results/grids/{target}/{activation}/N{width}.h5",
+    log:
+        "logs/grids/{target}/{activation}/N{width}.log",
+    threads: config["threads"]
+    wildcard_constraints:
+        width=r"\d+",
+    params:
+        settings=settings(
+            {k: SC[k] for k in ("seeds", "init_seed", "dtype", "negative_slope")},
+            train=SC["train"],
+            data_seed=SC["data"]["seed"],
+            device=config["device"],
+            threads=config["threads"],
+        ),
+    shell:
+        "python -m lottery train-grid --data {input} --target {wildcards.target} "
+        "--activation {wildcards.activation} --width {wildcards.width} "
+        "--settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule scaling_fit:
+    """Median loss per width and the exponent with its bootstrap interval."""
+    input:
+        [f for target in SC["targets"] for f in grid_files(target)],
+    output:
+        summary="results/scaling/summary.h5",
+        medians="results/scaling/medians.csv",
+        fits="results/scaling/fits.csv",
+    log:
+        "logs/scaling/fit.log",
+    params:
+        settings=settings(SC["analysis"]),
+    shell:
+        "python -m lottery scaling-fit --grids {input} --settings {params.settings:q} "
+        "--summary {output.summary} --medians {output.medians} --fits {output.fits} 2> {log}"
+
+
+rule fig_scaling_law:
+    """[LT] Fig 1c: median test loss vs width, with N^-1 and N^-4 lines."""
+    input:
+        medians=rules.scaling_fit.output.medians,
+        fits=rules.scaling_fit.output.fits,
+    output:
+        pdf="figures/fig1c_scaling_{target}.pdf",
+        png="figures/fig1c_scaling_{target}.png",
+    log:
+        "logs/figures/fig1c_scaling_{target}.log",
+    params:
+        settings=settings(
+            reference_width=SC["analysis"]["reference_width"],
+            fit_range=next(iter(SC["analysis"]["fit_ranges"])),
+        ),
+    shell:
+        "python -m lottery fig-scaling --medians {input.medians} --fits {input.fits} "
+        "--target {wildcards.target} --settings {params.settings:q} --out {output.pdf} 2> {log}"
+
+
+rule fig_loss_histograms:
+    """[LT] Fig 3: histograms of log10 test loss per width."""
+    input:
+        rules.scaling_fit.output.summary,
+    output:
+        pdf="figures/fig3_histograms_{target}.pdf",
+        png="figures/fig3_histograms_{target}.png",
+    log:
+        "logs/figures/fig3_histograms_{target}.log",
+    shell:
+        "python -m lottery fig-histograms --summary {input} --target {wildcards.target} --out {output.pdf} 2> {log}"
+
+
+rule scaling_tex:
+    """The exponent table and every number the scaling section quotes."""
+    input:
+        medians=rules.scaling_fit.output.medians,
+        fits=rules.scaling_fit.output.fits,
+    output:
+        table="paper/generated/scaling_table.tex",
+        macros="paper/generated/scaling_macros.tex",
+    log:
+        "logs/paper/scaling_tex.log",
+    params:
+        settings=settings(SC),
+    shell:
+        "python -m lottery scaling-tex --medians {input.medians} --fits {input.fits} "
+        "--settings {params.settings:q} --table {output.table} --macros {output.macros} 2> {log}"
