@@ -1,18 +1,16 @@
-# The LaTeX paper: sources in paper/, generated numbers and tables in paper/generated/.
-PAPER_FIGURES = [
-    f"figures/fig1c_scaling_{PAPER_TARGET}.pdf",
-    f"figures/fig3_histograms_{PAPER_TARGET}.pdf",
-]
+# The LaTeX paper: sources in paper/, generated numbers and tables in paper/generated/,
+# figures in figures/. Every rules file adds what the paper needs to PAPER_INPUTS.
 
 
 rule paper:
     input:
         tex=BASE / "paper" / "paper.tex",
-        sections=list((BASE / "paper" / "sections").glob("*.tex")),
-        figures=PAPER_FIGURES,
-        generated=["paper/generated/scaling_table.tex", "paper/generated/scaling_macros.tex"],
+        sections=sorted((BASE / "paper" / "sections").glob("*.tex")),
+        generated=PAPER_INPUTS,
     output:
         "paper/paper.pdf",
+    conda:
+        ENV
     log:
         "logs/paper/paper.log",
     shell:

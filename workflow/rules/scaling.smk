@@ -3,18 +3,11 @@ SC = config["scaling"]
 PAPER_TARGET = "x2"
 
 
-def grid_files(target):
-    return expand(
-        "results/grids/{target}/{activation}/N{width}.h5",
-        target=target,
-        activation=SC["activations"],
-        width=SC["widths"],
-    )
-
-
 rule regression_data:
     output:
         "results/data/{target}.npz",
+    conda:
+        ENV
     log:
         "logs/data/{target}.log",
     params:
@@ -29,6 +22,8 @@ rule train_grid:
         "results/data/{target}.npz",
     output:
         "results/grids/{target}/{activation}/N{width}.h5",
+    conda:
+        ENV
     log:
         "logs/grids/{target}/{activation}/N{width}.log",
     threads: config["threads"]
@@ -51,11 +46,13 @@ rule train_grid:
 rule scaling_fit:
     """Median loss per width and the exponent with its bootstrap interval."""
     input:
-        [f for target in SC["targets"] for f in grid_files(target)],
+        [f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])],
     output:
         summary="results/scaling/summary.h5",
         medians="results/scaling/medians.csv",
         fits="results/scaling/fits.csv",
+    conda:
+        ENV
     log:
         "logs/scaling/fit.log",
     params:
@@ -73,6 +70,8 @@ rule fig_scaling_law:
     output:
         pdf="figures/fig1c_scaling_{target}.pdf",
         png="figures/fig1c_scaling_{target}.png",
+    conda:
+        ENV
     log:
         "logs/figures/fig1c_scaling_{target}.log",
     params:
@@ -92,6 +91,8 @@ rule fig_loss_histograms:
     output:
         pdf="figures/fig3_histograms_{target}.pdf",
         png="figures/fig3_histograms_{target}.png",
+    conda:
+        ENV
     log:
         "logs/figures/fig3_histograms_{target}.log",
     shell:
@@ -106,6 +107,8 @@ rule scaling_tex:
     output:
         table="paper/generated/scaling_table.tex",
         macros="paper/generated/scaling_macros.tex",
+    conda:
+        ENV
     log:
         "logs/paper/scaling_tex.log",
     params:
@@ -113,3 +116,11 @@ rule scaling_tex:
     shell:
         "python -m lottery scaling-tex --medians {input.medians} --fits {input.fits} "
         "--settings {params.settings:q} --table {output.table} --macros {output.macros} 2> {log}"
+
+
+PAPER_INPUTS += [
+    f"figures/fig1c_scaling_{PAPER_TARGET}.pdf",
+    f"figures/fig3_histograms_{PAPER_TARGET}.pdf",
+    rules.scaling_tex.output.table,
+    rules.scaling_tex.output.macros,
+]
