@@ -1,0 +1,36 @@
+"""Registry of ``python -m lottery`` commands: each stage's module registers its own.
+
+A command is the I/O layer of one rule: it reads input files, calls the package's science
+functions and writes outputs. Adding a stage is a module here plus its name in STAGES.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Callable
+
+STAGES = ("scaling", "paper")
+
+Option = tuple[str, dict]
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ...]]] = {}
+
+REQ: dict = {"required": True}
+MANY: dict = {"required": True, "nargs": "+"}
+INT: dict = {"required": True, "type": int}
+
+
+def command(name: str, *options: Option) -> Callable:
+    """Register ``fn`` as ``python -m lottery NAME`` with argparse ``options``."""
+
+    def add(fn: Callable[[argparse.Namespace], None]) -> Callable[[argparse.Namespace], None]:
+        if name in COMMANDS:
+            raise ValueError(f"command {name!r} registered twice")
+        COMMANDS[name] = (fn, options)
+        return fn
+
+    return add
+
+
+def settings_of(args: argparse.Namespace) -> dict:
+    """The rule's config slice, passed as one JSON argument (``--settings``)."""
+    return json.loads(args.settings)

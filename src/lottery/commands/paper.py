@@ -1,0 +1,14 @@
+"""Command of the paper stage: compile the LaTeX document."""
+from __future__ import annotations
+
+import argparse
+
+from . import REQ, command
+
+
+@command("paper", ("--tex", REQ), ("--out", REQ))
+def paper(args: argparse.Namespace) -> None:
+    """Build paper/paper.pdf with latexmk."""
+    from ..paper import build_pdf
+
+    build_pdf(args.tex, args.out)
