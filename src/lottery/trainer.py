@@ -10,6 +10,7 @@ steps before the next starts.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -135,6 +136,67 @@ def chunk_size(seeds: int, width: int, batch: int, chunk_elements: int) -> int:
     return max(1, min(seeds, chunk_elements // max(1, width * batch)))
 
 
+@dataclass
+class ChunkState:
+    """All a chunk of nets needs to continue: parameters, Adam moments, next step, curves.
+
+    Tensors are ``(w, b, v, c)`` tuples padded to the chunk size; ``curves`` is
+    ``[chunk, curve points]`` of recorded training losses (NaN where not reached yet).
+    """
+
+    params: tuple[torch.Tensor, ...]
+    m: tuple[torch.Tensor, ...]
+    s: tuple[torch.Tensor, ...]
+    step: int
+    curves: torch.Tensor
+
+
+class ChunkRunner:
+    """Runs the fused Adam step over one chunk of nets for a range of steps."""
+
+    def __init__(self, settings: TrainSettings, x_train: torch.Tensor, y_train: torch.Tensor) -> None:
+        self.settings, self.x, self.y = settings, x_train, y_train
+        self.schedule = BatchSchedule(x_train.shape[0], settings.batch_size, settings.data_seed)
+        self.batch = x_train.shape[0] if self.schedule.full else settings.batch_size
+        self.step_fn = _step_fn(settings)
+        self.curve_steps = settings.curve_steps()
+        self.curve_index = {int(t): j for j, t in enumerate(self.curve_steps)}
+        dtype, device = x_train.dtype, x_train.device
+        self.lrs = [torch.tensor(settings.lr_at(t), dtype=dtype, device=device) for t in range(settings.steps)]
+
+    def start(self, init: NetParams, lo: int, size: int) -> ChunkState:
+        """Nets ``lo..lo+size`` of ``init``, padded with copies of the last one to ``size``.
+
+        Padding keeps every chunk one shape, hence one compilation; padded rows are
+        independent copies and are dropped at the end.
+        """
+        idx = torch.arange(lo, lo + size, device=init.w.device).clamp(max=init.seeds - 1)
+        params = tuple(t[idx].clone() for t in init.tensors())
+        zeros = lambda: tuple(torch.zeros_like(t) for t in params)  # noqa: E731
+        curves = torch.full((size, len(self.curve_steps)), float("nan"), dtype=init.w.dtype)
+        return ChunkState(params, zeros(), zeros(), 0, curves)
+
+    def run(self, state: ChunkState, until: int, on_step: Callable[[int, torch.Tensor], None]) -> ChunkState:
+        """Advance ``state`` to step ``until``; ``on_step(t, loss)`` sees each step's losses."""
+        params, m, s = state.params, state.m, state.s
+        dtype, device = self.x.dtype, self.x.device
+        for t in range(state.step, until):
+            rows = self.schedule.indices(t)
+            xb, yb = (self.x, self.y) if rows is None else (self.x[rows], self.y[rows])
+            bc1 = torch.tensor(1 - BETA1 ** (t + 1), dtype=dtype, device=device)
+            bc2 = torch.tensor(math.sqrt(1 - BETA2 ** (t + 1)), dtype=dtype, device=device)
+            params, m, s, loss = self.step_fn(params, m, s, xb, yb, self.lrs[t], bc1, bc2)
+            j = self.curve_index.get(t)
+            if j is not None:
+                state.curves[:, j] = loss.cpu()
+            on_step(t, loss)
+        return ChunkState(params, m, s, max(until, state.step), state.curves)
+
+
+def _finite_rows(t: torch.Tensor) -> np.ndarray:
+    return torch.isfinite(t.reshape(t.shape[0], -1)).all(1).cpu().numpy()
+
+
 def train_grid(
     init: NetParams,
     x_train: torch.Tensor,
@@ -145,56 +207,37 @@ def train_grid(
     label: str = "train",
 ) -> GridResult:
     """Train every net in ``init`` with Adam on shared data; all tensors on one device."""
-    import time
-
     start = time.perf_counter()
-    schedule = BatchSchedule(x_train.shape[0], settings.batch_size, settings.data_seed)
-    batch = x_train.shape[0] if schedule.full else settings.batch_size
-    size = chunk_size(init.seeds, init.width, batch, settings.chunk_elements)
-    step = _step_fn(settings)
-    curve_steps = settings.curve_steps()
-    curve_index = {int(t): j for j, t in enumerate(curve_steps)}
-    curves = torch.full((init.seeds, len(curve_steps)), float("nan"), dtype=init.w.dtype)
-    progress = Progress(label, init.seeds * settings.steps, "seed-steps")
+    runner = ChunkRunner(settings, x_train, y_train)
+    size = chunk_size(init.seeds, init.width, runner.batch, settings.chunk_elements)
     n_chunks = math.ceil(init.seeds / size)
-    device, dtype = init.w.device, init.w.dtype
-    lrs = [torch.tensor(settings.lr_at(t), dtype=dtype, device=device) for t in range(settings.steps)]
-    finals = []
+    progress = Progress(label, init.seeds * settings.steps, "seed-steps")
+    finals, curves = [], []
     for ci, lo in enumerate(range(0, init.seeds, size)):
-        hi = min(lo + size, init.seeds)
-        # Pad the last chunk with copies so every chunk has one shape (one compilation).
-        idx = torch.arange(lo, lo + size, device=device).clamp(max=hi - 1)
-        params = tuple(t[idx].clone() for t in init.tensors())
-        m = tuple(torch.zeros_like(t) for t in params)
-        s = tuple(torch.zeros_like(t) for t in params)
-        for t in range(settings.steps):
-            rows = schedule.indices(t)
-            xb, yb = (x_train, y_train) if rows is None else (x_train[rows], y_train[rows])
-            bc1 = torch.tensor(1 - BETA1 ** (t + 1), dtype=dtype, device=device)
-            bc2 = torch.tensor(math.sqrt(1 - BETA2 ** (t + 1)), dtype=dtype, device=device)
-            params, m, s, loss = step(params, m, s, xb, yb, lrs[t], bc1, bc2)
-            j = curve_index.get(t)
-            if j is not None:
-                curves[lo:hi, j] = loss[: hi - lo].cpu()
-            progress.done += hi - lo
+        live = min(size, init.seeds - lo)
+
+        def report(t: int, loss: torch.Tensor) -> None:
+            progress.done += live
             if progress.due() or t == settings.steps - 1:
-                q = torch.nan_to_num(loss[: hi - lo].float(), nan=float("inf")).quantile(
-                    torch.tensor([0.1, 0.5, 0.9], device=device)
+                q = torch.nan_to_num(loss[:live].float(), nan=float("inf")).quantile(
+                    torch.tensor([0.1, 0.5, 0.9], device=loss.device)
                 )
                 progress.advance(
                     0,
-                    force=True,
-                    detail=
                     f"chunk {ci + 1}/{n_chunks} step {t + 1}/{settings.steps} | train loss "
                     f"q10/q50/q90 {q[0]:.2e}/{q[1]:.2e}/{q[2]:.2e}",
+                    force=True,
                 )
-        finals.append(NetParams(*(p[: hi - lo] for p in params)))
+
+        state = runner.run(runner.start(init, lo, size), settings.steps, report)
+        finals.append(NetParams(*(p[:live] for p in state.params)))
+        curves.append(state.curves[:live])
     final = NetParams.cat(finals)
     act, _ = activation_fns(settings.activation, settings.negative_slope)
     with torch.no_grad():
         train_loss = mse(final, x_train, y_train, act).cpu().numpy()
         test_loss = mse(final, x_test, y_test, act).cpu().numpy()
-    finite_params = np.all([torch.isfinite(t).flatten(1).all(1).cpu().numpy() if t.ndim > 1 else torch.isfinite(t).cpu().numpy() for t in final.tensors()], axis=0)
+    finite_params = np.all([_finite_rows(t) for t in final.tensors()], axis=0)
     diverged = ~(np.isfinite(train_loss) & np.isfinite(test_loss) & finite_params)
     progress.finish(f"{int(diverged.sum())} of {init.seeds} nets diverged")
     return GridResult(
@@ -202,7 +245,7 @@ def train_grid(
         train_loss=train_loss,
         test_loss=test_loss,
         diverged=diverged,
-        curve_steps=curve_steps,
-        curves=curves.numpy(),
+        curve_steps=runner.curve_steps,
+        curves=torch.cat(curves).numpy(),
         seconds=time.perf_counter() - start,
     )
