@@ -9,6 +9,7 @@ steps before the next starts.
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass, field
@@ -17,10 +18,13 @@ from typing import Callable
 import numpy as np
 import torch
 
+from .checkpoint import Checkpoint, Interrupted, fingerprint
 from .nets import NetParams, activation_fns, mse
 from .progress import Progress
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+
+log = logging.getLogger("lottery")
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,28 @@ class ChunkRunner:
         return ChunkState(params, m, s, max(until, state.step), state.curves)
 
 
+def _advance(
+    runner: ChunkRunner,
+    state: ChunkState,
+    until: int,
+    on_step: Callable[[int, torch.Tensor], None],
+    checkpoint: Checkpoint | None,
+    save: Callable[[ChunkState], None],
+) -> ChunkState:
+    """Run ``state`` to ``until``, saving every ``checkpoint.every`` steps and on a stop request."""
+    if checkpoint is None:
+        return runner.run(state, until, on_step)
+    while state.step < until:
+        next_save = (state.step // checkpoint.every + 1) * checkpoint.every
+        state = runner.run(state, min(until, next_save, state.step + checkpoint.poll_steps), on_step)
+        if checkpoint.stop.is_set():
+            save(state)
+            raise Interrupted(f"stopped at step {state.step} of {until}; checkpoint written to {checkpoint.path}")
+        if state.step == next_save and state.step < until:
+            save(state)
+    return state
+
+
 def _finite_rows(t: torch.Tensor) -> np.ndarray:
     return torch.isfinite(t.reshape(t.shape[0], -1)).all(1).cpu().numpy()
 
@@ -205,16 +231,31 @@ def train_grid(
     y_test: torch.Tensor,
     settings: TrainSettings,
     label: str = "train",
+    checkpoint: Checkpoint | None = None,
 ) -> GridResult:
-    """Train every net in ``init`` with Adam on shared data; all tensors on one device."""
+    """Train every net in ``init`` with Adam on shared data; all tensors on one device.
+
+    With a ``checkpoint``, progress is saved every ``checkpoint.every`` steps and after each
+    chunk, a matching saved checkpoint is resumed, and a stop request saves and raises
+    :class:`~lottery.checkpoint.Interrupted`. Every step is a pure function of the saved
+    state, so a resumed run's result is bit-identical to an uninterrupted one.
+    """
     start = time.perf_counter()
     runner = ChunkRunner(settings, x_train, y_train)
     size = chunk_size(init.seeds, init.width, runner.batch, settings.chunk_elements)
     n_chunks = math.ceil(init.seeds / size)
     progress = Progress(label, init.seeds * settings.steps, "seed-steps")
-    finals, curves = [], []
+    key = fingerprint(settings, *init.tensors(), x_train, y_train) if checkpoint else ""
+    saved = checkpoint.load(key) if checkpoint else None
+    to_device = lambda ts: tuple(t.to(init.w.device) for t in ts)  # noqa: E731
+    done = [(to_device(p), c) for p, c in saved["chunks"]] if saved else []
+    if saved:
+        log.info("%s: resuming from checkpoint %s (%d of %d chunks done)", label, checkpoint.path, len(done), n_chunks)
     for ci, lo in enumerate(range(0, init.seeds, size)):
         live = min(size, init.seeds - lo)
+        if ci < len(done):
+            progress.done += live * settings.steps
+            continue
 
         def report(t: int, loss: torch.Tensor) -> None:
             progress.done += live
@@ -229,10 +270,19 @@ def train_grid(
                     force=True,
                 )
 
-        state = runner.run(runner.start(init, lo, size), settings.steps, report)
-        finals.append(NetParams(*(p[:live] for p in state.params)))
-        curves.append(state.curves[:live])
-    final = NetParams.cat(finals)
+        state = runner.start(init, lo, size)
+        if saved and saved["state"] is not None:
+            st, saved = saved["state"], None
+            state = ChunkState(to_device(st["params"]), to_device(st["m"]), to_device(st["s"]), st["step"], st["curves"])
+            progress.done += live * state.step
+            log.info("%s: chunk %d/%d resumes at step %d", label, ci + 1, n_chunks, state.step)
+        save = lambda st: checkpoint.save(key, {"chunks": done, "state": vars(st)})  # noqa: E731
+        state = _advance(runner, state, settings.steps, report, checkpoint, save)
+        done.append((tuple(p[:live] for p in state.params), state.curves[:live]))
+        if checkpoint:
+            checkpoint.save(key, {"chunks": done, "state": None})
+    final = NetParams(*(torch.cat(ts) for ts in zip(*(p for p, _ in done))))
+    curves = [c for _, c in done]
     act, _ = activation_fns(settings.activation, settings.negative_slope)
     with torch.no_grad():
         train_loss = mse(final, x_train, y_train, act).cpu().numpy()

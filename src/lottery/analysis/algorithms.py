@@ -1,0 +1,129 @@
+"""[LT] Figs 2b, 2c, 9-11, Eqs 2-4: the "algorithms" (local minima) of width-2 nets.
+
+A width-2 net is a point in R^7 ``(w1, w2, b1, b2, v1, v2, c)``. Swapping its two neurons
+gives the same function, so nets are put in a canonical neuron order before they are
+compared. Peaks of the log-loss histogram, clusters in parameter space and the SiLU's
+quadratic expansion are found here; plots and I/O live elsewhere.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, signal, stats
+from sklearn.decomposition import PCA
+from sklearn.metrics import silhouette_score
+from sklearn.mixture import GaussianMixture
+from sklearn.preprocessing import StandardScaler
+
+PARAM_NAMES = ("w1", "w2", "b1", "b2", "v1", "v2", "c")
+CRITERIA = ("bic", "silhouette")
+
+
+def log_loss_peaks(losses: np.ndarray, grid_points: int = 512, prominence: float = 0.05) -> pd.DataFrame:
+    """Modes of the log10-loss distribution: peaks of a Gaussian KDE (Scott's bandwidth).
+
+    A peak counts when its prominence exceeds ``prominence`` times the highest density, so
+    noise wiggles in the tails are not taken for local minima. Returns one row per peak
+    (``log10_loss``, ``density``), lowest loss first.
+    """
+    logs = np.log10(losses[np.isfinite(losses) & (losses > 0)])
+    grid = np.linspace(logs.min() - 0.5, logs.max() + 0.5, grid_points)
+    density = stats.gaussian_kde(logs)(grid)
+    idx, _ = signal.find_peaks(density, prominence=prominence * density.max())
+    return pd.DataFrame({"log10_loss": grid[idx], "density": density[idx]})
+
+
+def canonical_width2(w: np.ndarray, b: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``[S, 7]`` parameter vectors with the neurons ordered so that ``w1 <= w2``.
+
+    ``w [S, 2]`` (scalar input), ``b, v [S, 2]``, ``c [S]``. The order removes the swap
+    symmetry that makes the paper's PCA plot symmetric about PC1.
+    """
+    order = np.argsort(w, axis=1, kind="stable")
+    take = lambda a: np.take_along_axis(a, order, axis=1)  # noqa: E731
+    return np.column_stack([take(w), take(b), take(v), c])
+
+
+def standardised_pca(points: np.ndarray, components: int = 2) -> np.ndarray:
+    """Project standardised parameter vectors onto their first principal components.
+
+    Standardising first keeps one large-magnitude parameter (the output weights of lucky
+    tickets can be orders of magnitude larger than the rest) from being the only axis.
+    """
+    return PCA(n_components=components).fit_transform(StandardScaler().fit_transform(points))
+
+
+def choose_clusters(
+    features: np.ndarray, max_clusters: int, criterion: str, random_state: int = 0
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Gaussian-mixture clusters, their number chosen by BIC (lowest) or silhouette (highest).
+
+    Features are standardised first. Returns the chosen model's labels (arbitrary
+    numbering; see :func:`relabel_by_loss`) and the criterion per cluster count.
+    """
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion {criterion!r}; choose one of {CRITERIA}")
+    x = StandardScaler().fit_transform(features)
+    rows, labels = [], {}
+    for k in range(1 if criterion == "bic" else 2, max_clusters + 1):
+        if k >= len(x):
+            break
+        gm = GaussianMixture(k, covariance_type="full", n_init=3, random_state=random_state).fit(x)
+        labels[k] = gm.predict(x)
+        n_found = len(np.unique(labels[k]))
+        score = gm.bic(x) if criterion == "bic" else (
+            silhouette_score(x, labels[k]) if n_found > 1 else -1.0
+        )
+        rows.append({"clusters": k, "score": float(score)})
+    scores = pd.DataFrame(rows)
+    best = scores.loc[scores["score"].idxmin() if criterion == "bic" else scores["score"].idxmax(), "clusters"]
+    scores["chosen"] = scores["clusters"] == best
+    return labels[int(best)], scores
+
+
+def relabel_by_loss(labels: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0, 1, ... in order of increasing median log loss (0 = luckiest)."""
+    uniq = np.unique(labels)
+    med = [np.median(np.log10(losses[labels == u])) for u in uniq]
+    rank = {u: r for r, u in enumerate(uniq[np.argsort(med)])}
+    return np.array([rank[u] for u in labels])
+
+
+def cluster_summary(points: np.ndarray, losses: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    """Per cluster: size, mean log10 loss and a representative net.
+
+    The representative is the member whose log loss is the cluster's median one, so it is
+    a typical member, not an outlier.
+    """
+    rows = []
+    logs = np.log10(losses)
+    for k in np.unique(labels):
+        idx = np.flatnonzero(labels == k)
+        rep = idx[np.argmin(np.abs(logs[idx] - np.median(logs[idx])))]
+        rows.append({"cluster": int(k), "size": len(idx), "mean_log10_loss": float(logs[idx].mean()),
+                     "median_loss": float(np.median(losses[idx])), "representative": int(rep),
+                     **dict(zip(PARAM_NAMES, points[rep]))})
+    return pd.DataFrame(rows)
+
+
+def mirror_asymmetry(point: np.ndarray) -> dict[str, float]:
+    """How far a width-2 net is from a mirror pair ``w1 = -w2, b1 = b2, v1 = v2``.
+
+    Relative differences in [0, 1]: 0 is an exact mirror pair.
+    """
+    w1, w2, b1, b2, v1, v2, _ = point
+    rel = lambda a, b: float(abs(a - b) / (abs(a) + abs(b))) if abs(a) + abs(b) > 0 else 0.0  # noqa: E731
+    return {"w": rel(w1, -w2), "b": rel(b1, b2), "v": rel(v1, v2)}
+
+
+def silu_quadratic() -> dict[str, float]:
+    """SiLU near its minimum: ``silu(z) ~ A (z - z*)^2 + B`` (Eqs 3-4), computed numerically.
+
+    ``z*`` from bounded minimisation, ``B = silu(z*)``, ``A = silu''(z*) / 2`` from the
+    closed-form second derivative ``s (1 - s) (2 + z (1 - 2 s))``, ``s = sigmoid(z)``.
+    """
+    silu = lambda z: z / (1 + np.exp(-z))  # noqa: E731
+    res = optimize.minimize_scalar(silu, bounds=(-5, 0), method="bounded", options={"xatol": 1e-12})
+    z = float(res.x)
+    s = 1 / (1 + np.exp(-z))
+    return {"z_star": z, "B": float(silu(z)), "A": float(s * (1 - s) * (2 + z * (1 - 2 * s)) / 2)}

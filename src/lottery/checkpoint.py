@@ -1,0 +1,103 @@
+"""Checkpoints that let a killed grid job resume with bit-identical results.
+
+A checkpoint holds the finished chunks' final parameters and curves plus the running
+chunk's full state (parameters, Adam moments, next step, curves). It is written to a
+temporary file in the same directory and renamed over the previous one (``os.replace``
+is atomic on POSIX), so a job killed at any instant leaves the old checkpoint or the new
+one, never half a file. A fingerprint of everything that determines the result (settings,
+initial parameters, data) guards against resuming a stale checkpoint after a config change.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import torch
+
+log = logging.getLogger("lottery")
+
+
+class Interrupted(RuntimeError):
+    """Training stopped on request (SIGTERM) after writing a checkpoint."""
+
+
+def fingerprint(settings: object, *tensors: torch.Tensor) -> str:
+    """Hash of a settings dataclass and tensors: equal exactly when a resume is valid."""
+    h = hashlib.sha256(repr(sorted(asdict(settings).items())).encode())
+    for t in tensors:
+        h.update(str((t.dtype, tuple(t.shape))).encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def save_atomic(obj: object, path: str | Path) -> None:
+    """``torch.save`` to a temporary file, flushed to disk, then renamed over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class Checkpoint:
+    """Where and how often a job checkpoints; ``stop`` is set to ask it to save and stop.
+
+    ``every`` counts optimisation steps of the running chunk; a finished chunk is always
+    saved. ``stop`` is polled between slices of at most ``poll_steps`` steps, so a stop
+    request is honoured within a few seconds even when ``every`` is large.
+    """
+
+    path: Path
+    every: int
+    poll_steps: int = 100
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def load(self, key: str) -> dict | None:
+        """The saved progress (on the CPU) if it exists and matches ``key``, else None."""
+        if not self.path.exists():
+            return None
+        try:
+            saved = torch.load(self.path, map_location="cpu", weights_only=True)
+        except Exception as err:  # a checkpoint from an older format or a damaged disk
+            log.warning("checkpoint %s unreadable (%s); starting afresh", self.path, err)
+            return None
+        if saved.get("key") != key:
+            log.warning("checkpoint %s was made with other settings or data; starting afresh", self.path)
+            return None
+        return saved
+
+    def save(self, key: str, progress: dict) -> None:
+        save_atomic({"key": key, **progress}, self.path)
+
+    def remove(self) -> None:
+        """Delete the checkpoint once the job's results are safely written."""
+        self.path.unlink(missing_ok=True)
+
+
+@contextmanager
+def stop_on_sigterm(checkpoint: Checkpoint) -> Iterator[Checkpoint]:
+    """Within the block, SIGTERM (SLURM's time-limit signal) asks ``checkpoint`` to stop."""
+
+    def handler(signum: int, frame: object) -> None:
+        log.warning("received signal %d: writing a checkpoint and stopping", signum)
+        checkpoint.stop.set()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield checkpoint
+    finally:
+        signal.signal(signal.SIGTERM, previous)

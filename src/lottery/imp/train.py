@@ -1,0 +1,153 @@
+"""Masked SGD training and the IMP loop, for M models at once (one tensor program).
+
+The loss is the sum over models of each model's mean cross-entropy, so the models never
+couple. Gradients and momentum are multiplied by the mask before every update, so a pruned
+weight stays exactly zero through retraining. Minibatch order depends only on the job's
+address, the round and the epoch, so a resumed job repeats an uninterrupted one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import torch
+import torch.nn.functional as F
+
+from ..nets import seed_address
+from .models import Params, is_prunable
+from .pruning import full_masks, prune_global
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int
+    batch_size: int  # 0: full batch
+    lr: float
+    momentum: float
+
+
+@dataclass(frozen=True)
+class PruneSettings:
+    fraction: float
+    rounds: int
+    rewind_step: int  # 0: reset to initialisation
+
+
+@dataclass
+class Task:
+    """Data shared by groups of models: ``x [G, n, ...]``, ``y [G, n]``; model m uses group ``group[m]``."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    group: torch.Tensor
+
+    def rows(self, x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+        """Rows ``idx`` of every model's data, ``[M or 1, len(idx), ...]`` without copying whole sets."""
+        if x.shape[0] == 1:
+            return x[:, idx]
+        return x[self.group[:, None], idx[None, :]]
+
+
+@dataclass
+class RoundRecord:
+    """One IMP round of M models: trained weights and masks (CPU), train error/loss ``[M]``, test
+    probabilities ``[M, n_test, C]``."""
+
+    params: Params
+    masks: Params
+    train_error: torch.Tensor
+    train_loss: torch.Tensor
+    test_probs: torch.Tensor
+
+
+@dataclass
+class ImpState:
+    """Everything needed to resume: next round, current masks, the weights rounds restart from."""
+
+    next_round: int
+    masks: Params
+    start: Params
+    records: list[RoundRecord] = field(default_factory=list)
+
+
+Forward = Callable[[Params, torch.Tensor], torch.Tensor]
+
+
+def _batches(n: int, batch: int, address: int, device: torch.device) -> list[torch.Tensor]:
+    g = torch.Generator().manual_seed(address)
+    perm = torch.randperm(n, generator=g).to(device)
+    return list(perm.split(batch if batch > 0 else n))
+
+
+def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: TrainSettings,
+                 address: tuple, snapshot_step: int = -1) -> tuple[Params, Params | None]:
+    """SGD (optionally with momentum) on the masked weights; returns the trained weights and, if
+    ``snapshot_step >= 0``, the weights after that many steps (for rewinding)."""
+    params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
+    momentum = {k: torch.zeros_like(v) for k, v in params.items()} if settings.momentum else {}
+    n = task.x_train.shape[1]
+    snapshot = None
+    step = 0
+    for epoch in range(settings.epochs):
+        for idx in _batches(n, settings.batch_size, seed_address(*address, epoch), task.x_train.device):
+            if step == snapshot_step:
+                snapshot = {k: v.detach().clone() for k, v in params.items()}
+            logits = forward(params, task.rows(task.x_train, idx))
+            y = task.rows(task.y_train, idx).expand(logits.shape[:2])
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum") / len(idx)
+            grads = torch.autograd.grad(loss, list(params.values()))
+            with torch.no_grad():
+                for (k, p), g in zip(params.items(), grads):
+                    if k in masks:
+                        g = g * masks[k]
+                    if settings.momentum:
+                        g = momentum[k].mul_(settings.momentum).add_(g)
+                    p.sub_(settings.lr * g)
+            step += 1
+    if step == snapshot_step:
+        snapshot = {k: v.detach().clone() for k, v in params.items()}
+    return {k: v.detach() for k, v in params.items()}, snapshot
+
+
+@torch.no_grad()
+def predict(forward: Forward, params: Params, x: torch.Tensor, group: torch.Tensor, chunk: int = 4096) -> torch.Tensor:
+    """Softmax probabilities ``[M, n, C]`` of every model on its group's inputs ``x [G, n, ...]``."""
+    task = Task(x, x[:, :0], x, group)
+    parts = [torch.softmax(forward(params, task.rows(x, idx)), -1)
+             for idx in torch.arange(x.shape[1], device=x.device).split(chunk)]
+    out = torch.cat(parts, dim=1)
+    return out.expand(len(group), *out.shape[1:]) if out.shape[0] == 1 else out
+
+
+def imp_rounds(forward: Forward, init: Params, task: Task, train: TrainSettings, prune: PruneSettings,
+               address: tuple, state: ImpState | None = None) -> Iterator[ImpState]:
+    """Train, record, prune ``prune.fraction`` of the remaining weights, reset the survivors to
+    their initial (or step-k rewound) values, retrain; ``prune.rounds`` prunings after round 0.
+    Yields the state after each completed round, so the caller can checkpoint it."""
+    state = state or ImpState(0, full_masks(init), init)
+    for r in range(state.next_round, prune.rounds + 1):
+        start = {k: v * state.masks[k] if k in state.masks else v for k, v in state.start.items()}
+        rewind = prune.rewind_step if r == 0 and prune.rewind_step > 0 else -1
+        params, snapshot = train_masked(forward, start, state.masks, task, train, (*address, r), rewind)
+        if snapshot is not None:
+            state.start = snapshot
+        probs_train = predict(forward, params, task.x_train, task.group)
+        y_train = task.y_train[task.group] if task.y_train.shape[0] > 1 else task.y_train.expand(probs_train.shape[:2])
+        p_true = probs_train.gather(2, y_train[..., None])[..., 0]
+        record = RoundRecord(
+            params={k: v.cpu() for k, v in params.items()},
+            masks={k: v.cpu().bool() for k, v in state.masks.items()},
+            train_error=(probs_train.argmax(-1) != y_train).double().mean(1).cpu(),
+            train_loss=(-torch.log(p_true.clamp_min(1e-12))).double().mean(1).cpu(),
+            test_probs=predict(forward, params, task.x_test, task.group).float().cpu(),
+        )
+        state.records.append(record)
+        state.masks = prune_global(params, state.masks, prune.fraction)
+        state.next_round = r + 1
+        yield state
+
+
+def count_weights(masks: Params) -> int:
+    """Prunable weights of one model (all masks share it)."""
+    return int(sum(m[0].numel() for k, m in masks.items() if is_prunable(k)))
