@@ -28,6 +28,8 @@ install_system() {
 install_python() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install -q -e ".[test]"
+    # Rules call `python -m lottery`: the venv's python must come first on PATH.
+    export PATH="$PWD/.venv/bin:$PATH"
 }
 
 mode="${1:-}"
@@ -36,12 +38,12 @@ case "$mode" in
     paper)
         install_system
         install_python
-        exec .venv/bin/snakemake --cores "${CORES:-all}" "$@"
+        exec snakemake --cores "${CORES:-all}" "$@"
         ;;
     test)
         install_system
         install_python
-        exec .venv/bin/python -m pytest "$@"
+        exec python -m pytest "$@"
         ;;
     *)
         echo "usage: bash run.sh paper [snakemake args...] | bash run.sh test [pytest args...]" >&2

@@ -40,7 +40,7 @@ inline T exp_poly(T x) {
     const T n = std::floor(x * T(1.44269504088896340736) + T(0.5));
     const T r = (x - n * E::ln2_hi) - n * E::ln2_lo;
     T p = T(1);
-    for (int k = E::degree; k >= 1; --k) p = T(1) + p * r / T(k);
+    for (int k = E::degree; k >= 1; --k) p = T(1) + p * (r * T(1.0 / k));
     typename E::Int bits = (static_cast<typename E::Int>(n) + E::bias) << E::mantissa;
     T scale;
     std::memcpy(&scale, &bits, sizeof(T));
