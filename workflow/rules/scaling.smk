@@ -37,10 +37,12 @@ rule train_grid:
             device=config["device"],
             threads=config["threads"],
         ),
+        # Not an output: it must survive a killed job so that the rerun resumes from it.
+        checkpoint="results/checkpoints/grids/{target}/{activation}/N{width}.pt",
     shell:
         "python -m lottery train-grid --data {input} --target {wildcards.target} "
         "--activation {wildcards.activation} --width {wildcards.width} "
-        "--settings {params.settings:q} --out {output} 2> {log}"
+        "--settings {params.settings:q} --checkpoint {params.checkpoint} --out {output} 2> {log}"
 
 
 rule scaling_fit:

@@ -26,11 +26,16 @@ def make_data(args: argparse.Namespace) -> None:
 
 
 @command("train-grid", ("--data", REQ), ("--target", REQ), ("--activation", REQ), ("--width", INT),
-         ("--settings", REQ), ("--out", REQ))
+         ("--settings", REQ), ("--out", REQ), ("--checkpoint", {"default": None}))
 def train_grid_job(args: argparse.Namespace) -> None:
-    """Train all seeds of one (target, activation, width) as one vectorised job."""
+    """Train all seeds of one (target, activation, width) as one vectorised job.
+
+    With ``--checkpoint``, progress is saved every ``train.checkpoint_every`` steps and on
+    SIGTERM (then the job exits with status 143); a rerun resumes it bit-identically.
+    """
     import torch
 
+    from ..checkpoint import Checkpoint, Interrupted, stop_on_sigterm
     from ..data import load_regression_data
     from ..devices import resolve_device, resolve_dtype
     from ..nets import init_params, seed_address
@@ -45,13 +50,26 @@ def train_grid_job(args: argparse.Namespace) -> None:
     addresses = [seed_address(s["init_seed"], args.target, args.activation, args.width, int(k)) for k in seeds]
     init = init_params(addresses, args.width, data.dim, dtype).map(lambda t: t.to(device))
     t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
+    train = dict(s["train"])
+    checkpoint = Checkpoint(Path(args.checkpoint), train.pop("checkpoint_every")) if args.checkpoint else None
     settings = TrainSettings(activation=args.activation, negative_slope=s["negative_slope"],
-                             data_seed=s["data_seed"], **s["train"])
+                             data_seed=s["data_seed"], **train)
     label = f"{args.target} {args.activation} N={args.width}"
     log.info("%s: %d seeds, %d steps, %s on %s", label, len(seeds), settings.steps, s["dtype"], device)
-    result = train_grid(init, t(data.x_train), t(data.y_train), t(data.x_test), t(data.y_test), settings, label)
+    data_tensors = t(data.x_train), t(data.y_train), t(data.x_test), t(data.y_test)
+    if checkpoint is None:
+        result = train_grid(init, *data_tensors, settings, label)
+    else:
+        try:
+            with stop_on_sigterm(checkpoint):
+                result = train_grid(init, *data_tensors, settings, label, checkpoint)
+        except Interrupted as err:
+            log.warning("%s: %s", label, err)
+            raise SystemExit(143) from None
     keys = {"target": args.target, "activation": args.activation, "width": args.width}
     write_grid(args.out, keys, seeds, result)
+    if checkpoint is not None:
+        checkpoint.remove()
 
 
 @command("scaling-fit", ("--grids", MANY), ("--settings", REQ), ("--summary", REQ), ("--medians", REQ),

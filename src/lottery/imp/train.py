@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from ..nets import seed_address
-from .models import Params, is_prunable
+from .models import Params
 from .pruning import full_masks, prune_global
 
 
@@ -43,10 +43,12 @@ class Task:
     group: torch.Tensor
 
     def rows(self, x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
-        """Rows ``idx`` of every model's data, ``[M or 1, len(idx), ...]`` without copying whole sets."""
-        if x.shape[0] == 1:
-            return x[:, idx]
-        return x[self.group[:, None], idx[None, :]]
+        return group_rows(x, idx, self.group)
+
+
+def group_rows(x: torch.Tensor, idx: torch.Tensor, group: torch.Tensor) -> torch.Tensor:
+    """Rows ``idx`` of every model's data, ``[M or 1, len(idx), ...]``, without copying whole sets."""
+    return x[:, idx] if x.shape[0] == 1 else x[group[:, None], idx[None, :]]
 
 
 @dataclass
@@ -113,8 +115,7 @@ def train_masked(forward: Forward, params: Params, masks: Params, task: Task, se
 @torch.no_grad()
 def predict(forward: Forward, params: Params, x: torch.Tensor, group: torch.Tensor, chunk: int = 4096) -> torch.Tensor:
     """Softmax probabilities ``[M, n, C]`` of every model on its group's inputs ``x [G, n, ...]``."""
-    task = Task(x, x[:, :0], x, group)
-    parts = [torch.softmax(forward(params, task.rows(x, idx)), -1)
+    parts = [torch.softmax(forward(params, group_rows(x, idx, group)), -1)
              for idx in torch.arange(x.shape[1], device=x.device).split(chunk)]
     out = torch.cat(parts, dim=1)
     return out.expand(len(group), *out.shape[1:]) if out.shape[0] == 1 else out
@@ -147,7 +148,3 @@ def imp_rounds(forward: Forward, init: Params, task: Task, train: TrainSettings,
         state.next_round = r + 1
         yield state
 
-
-def count_weights(masks: Params) -> int:
-    """Prunable weights of one model (all masks share it)."""
-    return int(sum(m[0].numel() for k, m in masks.items() if is_prunable(k)))
