@@ -45,5 +45,6 @@ def test_invalid_config_stops_snakemake_before_any_job(tmp_path) -> None:
     bad.write_text("scaling:\n  activations: [gelu]\n")
     done = run_snakemake(tmp_path, "--configfile", str(bad), "-n")
     assert done.returncode != 0
-    assert "scaling.activations[0]" in done.stderr and "silu" in done.stderr
+    output = done.stdout + done.stderr
+    assert "scaling.activations[0]" in output and "allowed values: silu" in output
     assert not (tmp_path / "results").exists()
