@@ -23,7 +23,16 @@ config.update(_validated)
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/scaling.smk"
+include: "workflow/rules/tickets.smk"
+include: "workflow/rules/imp.smk"
 include: "workflow/rules/paper.smk"
+
+
+# Figures, tables and the paper take seconds: on a cluster they run in the main Snakemake
+# process instead of waiting in the queue (docs/cluster.md).
+workflow.localrules(
+    *(r.name for r in workflow.rules if r.output and all(str(f).startswith(("figures/", "paper/")) for f in r.output))
+)
 
 
 rule all:

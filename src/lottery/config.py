@@ -55,6 +55,12 @@ def _allowed(error: jsonschema.ValidationError) -> str:
             bits.append(f"{word} {s[k]}")
     if "minItems" in s:
         bits.append(f"at least {s['minItems']} items")
+    if "maxItems" in s:
+        bits.append(f"at most {s['maxItems']} items")
+    if s.get("uniqueItems"):
+        bits.append("no repeated items")
+    if "minProperties" in s:
+        bits.append(f"at least {s['minProperties']} entries")
     if "items" in s and isinstance(s["items"], dict) and "enum" in s["items"]:
         bits.append(f"items from {', '.join(map(str, s['items']['enum']))}")
     return "allowed: " + (", ".join(bits) if bits else s.get("description", "see config/schema.yaml"))
@@ -77,7 +83,8 @@ def _semantic_errors(config: dict) -> list[str]:
     data = scaling["data"]
     if not data["x_min"] < data["x_max"]:
         errors.append(
-            f"config key 'scaling.data.x_min' ({data['x_min']}) must be below 'scaling.data.x_max' ({data['x_max']})"
+            f"config key 'scaling.data.x_min' ({data['x_min']}) must be below 'scaling.data.x_max' ({data['x_max']}); "
+            f"allowed: x_min < x_max"
         )
     if scaling["train"]["batch_size"] > data["n_train"]:
         errors.append(
@@ -97,6 +104,75 @@ def _semantic_errors(config: dict) -> list[str]:
                 f"config key 'scaling.analysis.fit_ranges.{name}' = [{lo}, {hi}] holds {len(inside)} widths "
                 f"of 'scaling.widths' {widths}; allowed: an ordered range holding at least 2 of them"
             )
+    return errors + _tickets_errors(config) + _imp_errors(config) + _data_dir_errors(config)
+
+
+def _data_dir_errors(config: dict) -> list[str]:
+    """A data-set directory that is named must exist: a typo must not silently drop a data set."""
+    images = config.get("imp", {}).get("images", {})
+    return [
+        f"config key 'imp.images.{key}' ({images[key]!r}) is not an existing directory; allowed: '' (leave the "
+        f"data set out) or the path of a directory holding it"
+        for key in sorted(images)
+        if key.endswith("_dir") and images[key] and not Path(images[key]).is_dir()
+    ]
+
+
+def _tickets_errors(config: dict) -> list[str]:
+    """Widths the [LT] ticket analyses take from other grids must be trained there."""
+    errors = []
+    tickets, scaling = config["tickets"], config["scaling"]
+    grid = scaling["widths"]
+    for n in tickets["ensembling"]["widths"]:
+        if n not in grid or n // 2 not in grid:
+            errors.append(f"config key 'tickets.ensembling.widths' holds {n}, but {n} and {n // 2} must both be "
+                          f"in 'scaling.widths' {grid}")
+    wide = tickets["wide"]["widths"]
+    for n in tickets["splitting"]["widths"]:
+        if n not in grid and n not in wide:
+            errors.append(f"config key 'tickets.splitting.widths' holds {n}; allowed: widths of 'scaling.widths' "
+                          f"{grid} or 'tickets.wide.widths' {wide}")
+    for n, key in [(tickets["distill"]["width"], "tickets.distill.width"), (2, "the width-2 analyses")]:
+        if n not in grid:
+            errors.append(f"config key 'scaling.widths' {grid} must hold {n} (needed by {key})")
+    if tickets["activation"] not in scaling["activations"]:
+        errors.append(f"config key 'tickets.activation' ({tickets['activation']}) must be one of "
+                      f"'scaling.activations' {scaling['activations']}")
+    if tickets["llm"]["fit_range"] not in scaling["analysis"]["fit_ranges"]:
+        errors.append(f"config key 'tickets.llm.fit_range' ({tickets['llm']['fit_range']}); allowed: "
+                      f"{', '.join(scaling['analysis']['fit_ranges'])}")
+    for family in ("targets", "multiplication"):
+        section = tickets[family]
+        lo, hi = section["fit_range"]
+        inside = [w for w in section["widths"] if lo <= w <= hi]
+        if lo > hi or len(inside) < 2:
+            errors.append(f"config key 'tickets.{family}.fit_range' = [{lo}, {hi}] holds {len(inside)} widths of "
+                          f"'tickets.{family}.widths' {section['widths']}; allowed: an ordered range holding at "
+                          f"least 2 of them")
+        if section["train"]["batch_size"] > scaling["data"]["n_train"]:
+            errors.append(f"config key 'tickets.{family}.train.batch_size' exceeds 'scaling.data.n_train'")
+    return errors
+
+
+def _imp_errors(config: dict) -> list[str]:
+    """[AR] IMP: figure nus among the nus, calibration widths among the start widths."""
+    errors = []
+    mix, img = config["imp"]["mixture"], config["imp"]["images"]
+    for task in ("linear", "xor"):
+        extra = [nu for nu in mix[task]["figure_nus"] if not any(abs(nu - v) < 1e-9 for v in mix[task]["nus"])]
+        if extra:
+            errors.append(f"config key 'imp.mixture.{task}.figure_nus' holds {extra}; allowed: values of "
+                          f"'imp.mixture.{task}.nus' {mix[task]['nus']}")
+    for section, key in ((mix, "imp.mixture"), (img, "imp.images")):
+        if section["calibration_width"] not in section["widths"]:
+            errors.append(f"config key '{key}.calibration_width' ({section['calibration_width']}); allowed: one of "
+                          f"'{key}.widths' {section['widths']}")
+    if max(mix["widths"]) < mix["effective_min_width"]:
+        errors.append(f"config key 'imp.mixture.effective_min_width' ({mix['effective_min_width']}) exceeds every "
+                      f"start width of 'imp.mixture.widths' {mix['widths']}; allowed: at most {max(mix['widths'])}")
+    if any(k > img["classes"] for k in img["classes_kept"]):
+        errors.append(f"config key 'imp.images.classes_kept' {img['classes_kept']}; allowed: at most "
+                      f"'imp.images.classes' ({img['classes']})")
     return errors
 
 

@@ -6,10 +6,12 @@
 // split over threads in contiguous blocks; no value ever mixes two seeds, so results do not
 // depend on the thread count, the chunk size or which seeds share a call. The arithmetic
 // follows torch.optim.Adam (lerp for the first moment, sqrt(s)/sqrt(bc2) + eps denominator).
+//
+// The batch is the SIMD dimension: GCC vector types hold L consecutive points (64 bytes),
+// the batch is zero-padded to a multiple of L and padded points are masked out of the loss.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -17,63 +19,88 @@ namespace {
 
 constexpr double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
-// exp by range reduction x = n ln2 + r, |r| <= ln2/2, and a Taylor polynomial in r;
-// written with plain arithmetic so the compiler vectorises it inside the batch loops.
-template <typename T> struct ExpTraits;
-template <> struct ExpTraits<float> {
-    using Int = int32_t;
-    static constexpr float lo = -87.0f, hi = 88.0f;
+template <typename T> struct Simd;
+template <> struct Simd<float> {
+    typedef float V __attribute__((vector_size(64)));
+    typedef int32_t I __attribute__((vector_size(64)));
+    static constexpr float lo = -87.0f, hi = 88.0f, round = 12582912.0f;  // 1.5 * 2^23
     static constexpr float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
     static constexpr int degree = 7, mantissa = 23, bias = 127;
 };
-template <> struct ExpTraits<double> {
-    using Int = int64_t;
-    static constexpr double lo = -708.0, hi = 709.0;
+template <> struct Simd<double> {
+    typedef double V __attribute__((vector_size(64)));
+    typedef int64_t I __attribute__((vector_size(64)));
+    static constexpr double lo = -708.0, hi = 709.0, round = 6755399441055744.0;  // 1.5 * 2^52
     static constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
     static constexpr int degree = 13, mantissa = 52, bias = 1023;
 };
+template <typename T> using Vec = typename Simd<T>::V;
+template <typename T> constexpr int64_t LANES = sizeof(Vec<T>) / sizeof(T);
 
 template <typename T>
-inline T exp_poly(T x) {
-    using E = ExpTraits<T>;
-    x = x < E::lo ? E::lo : (x > E::hi ? E::hi : x);
-    const T n = std::floor(x * T(1.44269504088896340736) + T(0.5));
-    const T r = (x - n * E::ln2_hi) - n * E::ln2_lo;
-    T p = T(1);
-    for (int k = E::degree; k >= 1; --k) p = T(1) + p * (r * T(1.0 / k));
-    typename E::Int bits = (static_cast<typename E::Int>(n) + E::bias) << E::mantissa;
-    T scale;
-    std::memcpy(&scale, &bits, sizeof(T));
-    return p * scale;
+inline Vec<T> splat(T x) {
+    return Vec<T>{} + x;
+}
+
+// Sum of the lanes as a tree (halves added pairwise): short latency, fixed order.
+template <typename T>
+inline T hsum(Vec<T> v) {
+    for (int64_t half = LANES<T> / 2; half >= 1; half /= 2)
+        for (int64_t l = 0; l < half; ++l) v[l] += v[l + half];
+    return v[0];
+}
+
+// 1 + r/k (1 + r/(k+1) (1 + ... r/D)): the Taylor series of exp(r) from k = 1.
+template <typename T, int k, int D>
+inline Vec<T> taylor_exp(Vec<T> r) {
+    if constexpr (k > D)
+        return splat<T>(1);
+    else
+        return 1 + taylor_exp<T, k + 1, D>(r) * (r * T(1.0 / k));
+}
+
+// exp by range reduction x = n ln2 + r, |r| <= ln2/2; n rounds by the 1.5 * 2^m trick and
+// 2^n is built in the exponent bits. Inputs are clamped to the finite range; NaN stays NaN.
+template <typename T>
+inline Vec<T> vexp(Vec<T> x) {
+    using S = Simd<T>;
+    x = x < S::lo ? splat<T>(S::lo) : x;
+    x = x > S::hi ? splat<T>(S::hi) : x;
+    const Vec<T> n = (x * T(1.44269504088896340736) + S::round) - S::round;
+    const Vec<T> r = (x - n * S::ln2_hi) - n * S::ln2_lo;
+    const typename S::I bits = (__builtin_convertvector(n, typename S::I) + S::bias) << S::mantissa;
+    return taylor_exp<T, 1, S::degree>(r) * reinterpret_cast<const Vec<T> &>(bits);
 }
 
 enum Act { SILU = 0, LEAKY_RELU = 1, RELU = 2, TANH = 3 };
 
-// Activation a(z) and derivative a'(z), as in lottery.nets.activation_fns.
+// Activation a(z) and its derivative, as in lottery.nets.activation_fns.
 template <typename T, int A>
-inline void activate(T z, T slope, T &a, T &da) {
+inline void activate(Vec<T> z, T slope, Vec<T> &a, Vec<T> &da) {
     if constexpr (A == SILU) {
-        const T s = T(1) / (T(1) + exp_poly<T>(-z));
+        const Vec<T> s = 1 / (1 + vexp<T>(-z));
         a = z * s;
-        da = s * (T(1) + z * (T(1) - s));
+        da = s * (1 + z * (1 - s));
     } else if constexpr (A == TANH) {
-        const T t = T(1) - T(2) / (exp_poly<T>(T(2) * z) + T(1));
+        const Vec<T> t = 1 - 2 / (vexp<T>(2 * z) + 1);
         a = t;
-        da = T(1) - t * t;
-    } else if constexpr (A == LEAKY_RELU) {
-        a = z > T(0) ? z : slope * z;
-        da = z > T(0) ? T(1) : slope;
+        da = 1 - t * t;
     } else {
-        a = z > T(0) ? z : T(0);
-        da = z > T(0) ? T(1) : T(0);
+        const T neg = A == LEAKY_RELU ? slope : T(0);
+        a = z > 0 ? z : (A == LEAKY_RELU ? neg * z : splat<T>(0));
+        da = z > 0 ? splat<T>(1) : splat<T>(neg);
     }
 }
 
+// Adam on n parameters with gradients g (a plain loop, vectorised by the compiler).
 template <typename T>
-inline void adam(T &p, T &m, T &s, T g, T step_size, T bc2_sqrt) {
-    m = m + T(1 - BETA1) * (g - m);
-    s = s * T(BETA2) + T(1 - BETA2) * g * g;
-    p = p - step_size * (m / (std::sqrt(s) / bc2_sqrt + T(EPS)));
+inline void adam(int64_t n, T *__restrict p, T *__restrict m, T *__restrict s, const T *__restrict g,
+                 T step_size, T bc2_sqrt) {
+    for (int64_t i = 0; i < n; ++i) {
+        m[i] = m[i] + T(1 - BETA1) * (g[i] - m[i]);
+        s[i] = s[i] * T(BETA2) + T(1 - BETA2) * g[i] * g[i];
+        p[i] = p[i] - step_size * (m[i] / (std::sqrt(s[i]) / bc2_sqrt + T(EPS)));
+    }
 }
 
 template <typename T>
@@ -87,83 +114,101 @@ struct Job {
     T slope;
 };
 
+// The batches in SIMD blocks: Q = ceil(B / L) vectors per input dimension, zero-padded.
+template <typename T>
+struct Batches {
+    int64_t Q;
+    std::vector<Vec<T>> x, y;  // [kx, d, Q], [kx, Q]
+    std::vector<Vec<T>> mask;  // [Q]: 1 on real points, 0 on padding
+
+    explicit Batches(const Job<T> &J) : Q((J.batch + LANES<T> - 1) / LANES<T>) {
+        const int64_t B = J.batch, rows = J.kx * J.dim;
+        x.assign(rows * Q, Vec<T>{});
+        y.assign(J.kx * Q, Vec<T>{});
+        mask.assign(Q, Vec<T>{});
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t j = 0; j < B; ++j) x[r * Q + j / LANES<T>][j % LANES<T>] = J.xs[r * B + j];
+        for (int64_t r = 0; r < J.kx; ++r)
+            for (int64_t j = 0; j < B; ++j) y[r * Q + j / LANES<T>][j % LANES<T>] = J.ys[r * B + j];
+        for (int64_t j = 0; j < B; ++j) mask[j / LANES<T>][j % LANES<T>] = 1;
+    }
+};
+
 template <typename T, int A>
-void train_seed(const Job<T> &J, int64_t seed, T *buf) {
-    const int64_t N = J.width, d = J.dim, B = J.batch;
+void train_seed(const Job<T> &J, const Batches<T> &D, int64_t seed, Vec<T> *buf, T *grad) {
+    const int64_t N = J.width, d = J.dim, Q = D.Q;
     T *w = J.p[0] + seed * N * d, *b = J.p[1] + seed * N, *v = J.p[2] + seed * N, *c = J.p[3] + seed;
     T *mw = J.m[0] + seed * N * d, *mb = J.m[1] + seed * N, *mv = J.m[2] + seed * N, *mc = J.m[3] + seed;
     T *sw = J.s[0] + seed * N * d, *sb = J.s[1] + seed * N, *sv = J.s[2] + seed * N, *sc = J.s[3] + seed;
-    T *__restrict act = buf, *__restrict dact = buf + N * B, *__restrict out = buf + 2 * N * B,
-      *__restrict g = buf + 2 * N * B + B;
-    const T slope = J.slope, grad_scale = T(2.0 / double(B));
+    Vec<T> *__restrict act = buf, *__restrict dact = buf + N * Q, *__restrict out = buf + 2 * N * Q,
+           *__restrict g = buf + 2 * N * Q + Q;
+    const Vec<T> *__restrict mask = D.mask.data();
+    const T slope = J.slope, grad_scale = T(2.0 / double(J.batch));
     for (int64_t t = 0; t < J.steps; ++t) {
-        const T *__restrict x = J.xs + (J.kx == 1 ? 0 : t) * d * B;
-        const T *__restrict y = J.ys + (J.kx == 1 ? 0 : t) * B;
-        std::fill(out, out + B, T(0));
+        const Vec<T> *__restrict x = D.x.data() + (J.kx == 1 ? 0 : t) * d * Q;
+        const Vec<T> *__restrict y = D.y.data() + (J.kx == 1 ? 0 : t) * Q;
+        for (int64_t q = 0; q < Q; ++q) out[q] = Vec<T>{};
         for (int64_t i = 0; i < N; ++i) {
-            const T bi = b[i], vi = v[i];
             const T *wi = w + i * d;
-            T *__restrict ai = act + i * B, *__restrict di = dact + i * B;
-#pragma omp simd
-            for (int64_t j = 0; j < B; ++j) {
-                T z = bi;
-                for (int64_t k = 0; k < d; ++k) z = z + wi[k] * x[k * B + j];
-                T a, da;
-                activate<T, A>(z, slope, a, da);
-                ai[j] = a;
-                di[j] = da;
-                out[j] += vi * a;
+            const T bi = b[i], vi = v[i];
+            Vec<T> *__restrict ai = act + i * Q, *__restrict di = dact + i * Q;
+            for (int64_t q = 0; q < Q; ++q) {
+                Vec<T> z = splat<T>(bi);
+                for (int64_t k = 0; k < d; ++k) z = z + wi[k] * x[k * Q + q];
+                activate<T, A>(z, slope, ai[q], di[q]);
+                out[q] += vi * ai[q];
             }
         }
         const T ci = *c;
-        T loss = 0, gc = 0;
-#pragma omp simd reduction(+ : loss, gc)
-        for (int64_t j = 0; j < B; ++j) {
-            const T r = out[j] + ci - y[j];
+        Vec<T> loss{}, gc{};
+        for (int64_t q = 0; q < Q; ++q) {
+            const Vec<T> r = (out[q] + ci - y[q]) * mask[q];
             loss += r * r;
-            g[j] = r * grad_scale;
-            gc += g[j];
+            g[q] = r * grad_scale;
+            gc += g[q];
         }
-        J.losses[t * J.seeds + seed] = loss / T(B);
+        J.losses[t * J.seeds + seed] = hsum<T>(loss) / T(J.batch);
         const T ss = J.step_size[t], bc = J.bc2_sqrt[t];
         for (int64_t i = 0; i < N; ++i) {
             const T vi = v[i];
-            T *__restrict ai = act + i * B, *__restrict di = dact + i * B;
-            T gv = 0, gb = 0;
-#pragma omp simd reduction(+ : gv, gb)
-            for (int64_t j = 0; j < B; ++j) {
-                gv += g[j] * ai[j];
-                const T gz = g[j] * vi * di[j];
-                di[j] = gz;
-                gb += gz;
+            Vec<T> *__restrict ai = act + i * Q, *__restrict di = dact + i * Q;
+            Vec<T> gv{}, gb{};
+            for (int64_t q = 0; q < Q; ++q) {
+                gv += g[q] * ai[q];
+                di[q] = g[q] * vi * di[q];
+                gb += di[q];
             }
             for (int64_t k = 0; k < d; ++k) {
-                const T *__restrict xk = x + k * B;
-                T gw = 0;
-#pragma omp simd reduction(+ : gw)
-                for (int64_t j = 0; j < B; ++j) gw += di[j] * xk[j];
-                adam(w[i * d + k], mw[i * d + k], sw[i * d + k], gw, ss, bc);
+                Vec<T> gw{};
+                for (int64_t q = 0; q < Q; ++q) gw += di[q] * x[k * Q + q];
+                grad[i * d + k] = hsum<T>(gw);
             }
-            adam(b[i], mb[i], sb[i], gb, ss, bc);
-            adam(v[i], mv[i], sv[i], gv, ss, bc);
+            grad[N * d + i] = hsum<T>(gb);
+            grad[N * d + N + i] = hsum<T>(gv);
         }
-        adam(*c, *mc, *sc, gc, ss, bc);
+        grad[N * d + 2 * N] = hsum<T>(gc);
+        adam(N * d, w, mw, sw, grad, ss, bc);
+        adam(N, b, mb, sb, grad + N * d, ss, bc);
+        adam(N, v, mv, sv, grad + N * d + N, ss, bc);
+        adam(1, c, mc, sc, grad + N * d + 2 * N, ss, bc);
     }
 }
 
 template <typename T, int A>
-void train_range(const Job<T> *J, int64_t lo, int64_t hi) {
-    std::vector<T> buf(2 * J->width * J->batch + 2 * J->batch);
-    for (int64_t seed = lo; seed < hi; ++seed) train_seed<T, A>(*J, seed, buf.data());
+void train_range(const Job<T> *J, const Batches<T> *D, int64_t lo, int64_t hi) {
+    std::vector<Vec<T>> buf(2 * J->width * D->Q + 2 * D->Q);
+    std::vector<T> grad(J->width * (J->dim + 2) + 1);
+    for (int64_t seed = lo; seed < hi; ++seed) train_seed<T, A>(*J, *D, seed, buf.data(), grad.data());
 }
 
 template <typename T, int A>
 void train(const Job<T> *J, int64_t threads) {
+    const Batches<T> D(*J);
     const int64_t n = std::max<int64_t>(1, std::min(threads, J->seeds));
     std::vector<std::thread> pool;
     for (int64_t k = 1; k < n; ++k)
-        pool.emplace_back(train_range<T, A>, J, J->seeds * k / n, J->seeds * (k + 1) / n);
-    train_range<T, A>(J, 0, J->seeds / n);
+        pool.emplace_back(train_range<T, A>, J, &D, J->seeds * k / n, J->seeds * (k + 1) / n);
+    train_range<T, A>(J, &D, 0, J->seeds / n);
     for (auto &th : pool) th.join();
 }
 

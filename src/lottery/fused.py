@@ -24,7 +24,7 @@ import torch
 log = logging.getLogger("lottery")
 
 SOURCE = Path(__file__).with_name("fused.cpp")
-FLAGS = ("-O3", "-march=native", "-fopenmp-simd", "-std=c++17", "-shared", "-fPIC", "-pthread")
+FLAGS = ("-O3", "-march=native", "-fno-math-errno", "-std=c++17", "-shared", "-fPIC", "-pthread")
 ACTIVATION_CODES = {"silu": 0, "leaky_relu": 1, "relu": 2, "tanh": 3}
 _CTYPE = {torch.float32: ctypes.c_float, torch.float64: ctypes.c_double}
 

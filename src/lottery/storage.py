@@ -7,6 +7,8 @@ A grid file holds three frames for one (target, activation, width) job:
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
 import warnings
 from contextlib import contextmanager
@@ -41,8 +43,31 @@ def atomic_hdf(path: str | Path) -> Iterator[pd.HDFStore]:
     os.replace(tmp, path)
 
 
+def producing_rule(path: str | Path) -> str | None:
+    """The Snakemake rule that made ``path``, from the metadata Snakemake keeps per output.
+
+    Snakemake records each output's rule in ``.snakemake/metadata/<urlsafe base64 of the
+    path relative to the working directory>`` (split into 254-character pieces, the first
+    ones prefixed with ``@``). None when the file was not made by Snakemake here.
+    """
+    path = Path(path)
+    try:
+        rel = path.resolve().relative_to(Path.cwd().resolve()) if path.is_absolute() else path
+        b64 = base64.urlsafe_b64encode(os.path.normpath(rel).encode()).decode()
+        parts = [b64[i : i + 254] for i in range(0, len(b64), 254)]
+        record = Path(".snakemake", "metadata", *["@" + s for s in parts[:-1]], parts[-1])
+        return json.loads(record.read_text())["rule"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _made_by(path: Path) -> str:
+    rule = producing_rule(path)
+    return f" (made by rule {rule})" if rule else ""
+
+
 def read_frame(path: str | Path, key: str) -> pd.DataFrame:
-    """Read one frame, turning PyTables' low-level errors into one that names the file."""
+    """Read one frame, turning PyTables' low-level errors into one naming the file and its rule."""
     path = Path(path)
     if not path.exists():
         raise ResultsError(f"results file {path} does not exist; run snakemake to make it")
@@ -51,11 +76,13 @@ def read_frame(path: str | Path, key: str) -> pd.DataFrame:
             warnings.simplefilter("ignore")
             return pd.read_hdf(path, key)
     except KeyError:
-        raise ResultsError(f"results file {path} has no table {key!r}; delete it and rerun snakemake") from None
+        raise ResultsError(
+            f"results file {path}{_made_by(path)} has no table {key!r}; delete it and rerun snakemake"
+        ) from None
     except Exception as err:  # PyTables raises many types for a truncated or corrupt file
         raise ResultsError(
-            f"results file {path} is unreadable ({type(err).__name__}: {err}); it is probably truncated "
-            f"or corrupt: delete it and rerun snakemake to regenerate it"
+            f"results file {path}{_made_by(path)} is unreadable ({type(err).__name__}: {err}); it is probably "
+            f"truncated or corrupt: delete it and rerun snakemake to regenerate it"
         ) from None
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import optimize, signal, stats
+from sklearn.cluster import HDBSCAN
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 PARAM_NAMES = ("w1", "w2", "b1", "b2", "v1", "v2", "c")
-CRITERIA = ("bic", "silhouette")
+CRITERIA = ("hdbscan", "bic", "silhouette")
 
 
 def log_loss_peaks(losses: np.ndarray, grid_points: int = 512, prominence: float = 0.05) -> pd.DataFrame:
@@ -54,38 +56,53 @@ def standardised_pca(points: np.ndarray, components: int = 2) -> np.ndarray:
 
 
 def choose_clusters(
-    features: np.ndarray, max_clusters: int, criterion: str, random_state: int = 0
+    features: np.ndarray, criterion: str, max_clusters: int, min_cluster_fraction: float, random_state: int = 0
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Gaussian-mixture clusters, their number chosen by BIC (lowest) or silhouette (highest).
+    """Clusters of standardised features, their number chosen by a stated criterion.
 
-    Features are standardised first. Returns the chosen model's labels (arbitrary
-    numbering; see :func:`relabel_by_loss`) and the criterion per cluster count.
+    ``hdbscan``: density-based clusters kept by their stability (scikit-learn's HDBSCAN,
+    excess of mass) with at least ``min_cluster_fraction`` of the points each; points in
+    no cluster get label -1. ``bic`` / ``silhouette``: Gaussian mixtures of 1 (2) to
+    ``max_clusters`` components, the count with the lowest BIC / highest silhouette.
+    Returns labels (arbitrary numbering; see :func:`relabel_by_loss`) and the criterion
+    per cluster count tried.
     """
     if criterion not in CRITERIA:
         raise ValueError(f"criterion {criterion!r}; choose one of {CRITERIA}")
-    x = StandardScaler().fit_transform(features)
-    rows, labels = [], {}
-    for k in range(1 if criterion == "bic" else 2, max_clusters + 1):
-        if k >= len(x):
-            break
+    # These fits are tiny: extra BLAS/OpenMP threads only contend (50x slower on a busy box).
+    with threadpool_limits(limits=1):
+        return _choose_clusters(StandardScaler().fit_transform(features), criterion, max_clusters,
+                                min_cluster_fraction, random_state)
+
+
+def _choose_clusters(
+    x: np.ndarray, criterion: str, max_clusters: int, min_cluster_fraction: float, random_state: int
+) -> tuple[np.ndarray, pd.DataFrame]:
+    if criterion == "hdbscan":
+        size = max(2, int(round(min_cluster_fraction * len(x))))
+        labels = HDBSCAN(min_cluster_size=size, copy=True).fit_predict(x)
+        found = len(set(labels) - {-1})
+        return labels, pd.DataFrame({"clusters": [found], "score": [float(np.mean(labels == -1))], "chosen": [True]})
+    rows, fits = [], {}
+    for k in range(1 if criterion == "bic" else 2, min(max_clusters, len(x) - 1) + 1):
         gm = GaussianMixture(k, covariance_type="full", n_init=3, random_state=random_state).fit(x)
-        labels[k] = gm.predict(x)
-        n_found = len(np.unique(labels[k]))
-        score = gm.bic(x) if criterion == "bic" else (
-            silhouette_score(x, labels[k]) if n_found > 1 else -1.0
-        )
+        fits[k] = gm.predict(x)
+        if criterion == "bic":
+            score = gm.bic(x)
+        else:
+            score = silhouette_score(x, fits[k]) if len(np.unique(fits[k])) > 1 else -1.0
         rows.append({"clusters": k, "score": float(score)})
     scores = pd.DataFrame(rows)
-    best = scores.loc[scores["score"].idxmin() if criterion == "bic" else scores["score"].idxmax(), "clusters"]
+    best = int(scores.loc[scores["score"].idxmin() if criterion == "bic" else scores["score"].idxmax(), "clusters"])
     scores["chosen"] = scores["clusters"] == best
-    return labels[int(best)], scores
+    return fits[best], scores
 
 
 def relabel_by_loss(labels: np.ndarray, losses: np.ndarray) -> np.ndarray:
-    """Renumber clusters 0, 1, ... in order of increasing median log loss (0 = luckiest)."""
-    uniq = np.unique(labels)
+    """Renumber clusters 0, 1, ... by increasing median log loss (0 = luckiest); -1 stays."""
+    uniq = np.array(sorted(set(labels) - {-1}))
     med = [np.median(np.log10(losses[labels == u])) for u in uniq]
-    rank = {u: r for r, u in enumerate(uniq[np.argsort(med)])}
+    rank = {-1: -1, **{u: r for r, u in enumerate(uniq[np.argsort(med)])}}
     return np.array([rank[u] for u in labels])
 
 
@@ -97,7 +114,7 @@ def cluster_summary(points: np.ndarray, losses: np.ndarray, labels: np.ndarray) 
     """
     rows = []
     logs = np.log10(losses)
-    for k in np.unique(labels):
+    for k in sorted(set(labels) - {-1}):
         idx = np.flatnonzero(labels == k)
         rep = idx[np.argmin(np.abs(logs[idx] - np.median(logs[idx])))]
         rows.append({"cluster": int(k), "size": len(idx), "mean_log10_loss": float(logs[idx].mean()),
@@ -119,11 +136,11 @@ def mirror_asymmetry(point: np.ndarray) -> dict[str, float]:
 def silu_quadratic() -> dict[str, float]:
     """SiLU near its minimum: ``silu(z) ~ A (z - z*)^2 + B`` (Eqs 3-4), computed numerically.
 
-    ``z*`` from bounded minimisation, ``B = silu(z*)``, ``A = silu''(z*) / 2`` from the
-    closed-form second derivative ``s (1 - s) (2 + z (1 - 2 s))``, ``s = sigmoid(z)``.
+    ``z*`` is the root of ``silu'(z) = s (1 + z (1 - s))`` (``s = sigmoid(z)``) by Brent's
+    method, ``B = silu(z*)`` and ``A = silu''(z*) / 2`` with
+    ``silu''(z) = s (1 - s) (2 + z (1 - 2 s))``.
     """
-    silu = lambda z: z / (1 + np.exp(-z))  # noqa: E731
-    res = optimize.minimize_scalar(silu, bounds=(-5, 0), method="bounded", options={"xatol": 1e-12})
-    z = float(res.x)
-    s = 1 / (1 + np.exp(-z))
-    return {"z_star": z, "B": float(silu(z)), "A": float(s * (1 - s) * (2 + z * (1 - 2 * s)) / 2)}
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z = float(optimize.brentq(lambda z: sigmoid(z) * (1 + z * (1 - sigmoid(z))), -5, 0, xtol=1e-15))
+    s = sigmoid(z)
+    return {"z_star": z, "B": float(z * s), "A": float(s * (1 - s) * (2 + z * (1 - 2 * s)) / 2)}

@@ -9,7 +9,7 @@ import argparse
 import json
 from typing import Callable
 
-STAGES = ("scaling", "paper")
+STAGES = ("scaling", "tickets", "imp", "paper")
 
 Option = tuple[str, dict]
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ...]]] = {}

@@ -51,7 +51,8 @@ def train_grid_job(args: argparse.Namespace) -> None:
     init = init_params(addresses, args.width, data.dim, dtype).map(lambda t: t.to(device))
     t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
     train = dict(s["train"])
-    checkpoint = Checkpoint(Path(args.checkpoint), train.pop("checkpoint_every")) if args.checkpoint else None
+    every = train.pop("checkpoint_every")
+    checkpoint = Checkpoint(Path(args.checkpoint), every) if args.checkpoint else None
     settings = TrainSettings(activation=args.activation, negative_slope=s["negative_slope"],
                              data_seed=s["data_seed"], **train)
     label = f"{args.target} {args.activation} N={args.width}"

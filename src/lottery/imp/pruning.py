@@ -26,7 +26,8 @@ def prune_global(params: Params, masks: Params, fraction: float) -> Params:
     size = torch.where(alive, size, torch.full_like(size, float("inf")))
     k_prune = torch.round(fraction * alive.sum(1).to(torch.float64)).long()
     order = torch.argsort(size, dim=1, stable=True)
-    rank = torch.empty_like(order).scatter_(1, order, torch.arange(order.shape[1], device=order.device).expand_as(order))
+    positions = torch.arange(order.shape[1], device=order.device).expand_as(order)
+    rank = torch.empty_like(order).scatter_(1, order, positions)
     keep = alive & (rank >= k_prune[:, None])
     out, start = {}, 0
     for k in names:

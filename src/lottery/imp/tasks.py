@@ -1,0 +1,56 @@
+"""One IMP job's data: every group of models shares one (noisy) training set and one test set
+with clean and noisy labels. Mixtures have one group per nu; image tasks have one group."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nets import seed_address
+from . import data as mix
+from .images import ImageData, keep_classes
+
+
+@dataclass
+class TaskArrays:
+    """``x_train [G, n, ...]``, ``y_train [G, n]`` (noisy), ``x_test [G, m, ...]``, clean and noisy
+    test labels ``[G, m]``, the nu of each group (NaN for images) and the number of classes."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    y_test_noisy: np.ndarray
+    nus: np.ndarray
+    n_classes: int
+
+    @property
+    def in_shape(self) -> tuple[int, ...]:
+        return tuple(self.x_train.shape[2:])
+
+
+def mixture_task(task: str, nus: list[float], dim: int, n_train: int, n_test: int, noise: float,
+                 test_noise: float, seed: int) -> TaskArrays:
+    """One data set per nu, each from its own generator (address: seed, task, nu)."""
+    parts = []
+    for nu in nus:
+        rng = np.random.default_rng(seed_address(seed, "mixture", task, f"{nu:g}"))
+        m = mix.mixture(task, nu, dim)
+        x_tr, y_tr = mix.sample(m, n_train, rng)
+        x_te, y_te = mix.sample(m, n_test, rng)
+        y_tr, y_te_noisy = mix.flip_labels(y_tr, noise, 2, rng), mix.flip_labels(y_te, test_noise, 2, rng)
+        parts.append((x_tr, y_tr, x_te, y_te, y_te_noisy))
+    stacked = [np.stack(a) for a in zip(*parts)]
+    return TaskArrays(*stacked, nus=np.asarray(nus, dtype=float), n_classes=2)
+
+
+def image_task(data: ImageData, classes: int, noise: float, test_noise: float, seed: int, name: str) -> TaskArrays:
+    """The first ``classes`` classes of an image data set, with symmetric noise on the training labels
+    (and a noisy copy of the test labels for Fig 7 and S4)."""
+    data = keep_classes(data, classes)
+    rng = np.random.default_rng(seed_address(seed, "images", name, classes))
+    return TaskArrays(
+        data.x_train[None], mix.flip_labels(data.y_train, noise, classes, rng)[None], data.x_test[None],
+        data.y_test[None], mix.flip_labels(data.y_test, test_noise, classes, rng)[None],
+        nus=np.array([np.nan]), n_classes=classes,
+    )

@@ -1,0 +1,182 @@
+"""LaTeX fragments of the [LT] ticket sections: quoted numbers, the cluster table and the
+other-targets exponent table. Comparisons with the paper's claims are generated from the
+data (the text never asserts an agreement the numbers do not show)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .report import ACTIVATION_NAMES
+from .targets import get_target
+from .texmacros import camel, format_number, macro_lines
+
+PAPER_CLUSTERS_MOD_SWAP = 4  # [LT] Appendix B: six clusters, four modulo the neuron swap
+MIRROR_TOLERANCE = 0.1  # relative difference below which a width-2 net counts as a mirror pair
+MACHINE_PRECISION_LOSS = 1e-14
+SYMMETRY_RATIO = 0.5  # mirror distance below this fraction of the shuffled one counts as symmetric
+
+
+def _num(x: float) -> str:
+    return format_number(float(x))
+
+
+def _algorithms_macros(a: dict, criterion: str) -> dict[str, str]:
+    nets, clusters, lucky, peaks, taylor = a["nets"], a["clusters"], a["lucky"].iloc[0], a["peaks"], a["taylor"].iloc[0]
+    n_clusters = len(clusters)
+    m = {
+        "TkWidthTwoNets": format_number(len(nets)),
+        "TkPeaks": format_number(len(peaks)),
+        "TkPeakLogLosses": ", ".join(f"{p:.1f}" for p in peaks["log10_loss"]),
+        "TkCriterion": {"hdbscan": "HDBSCAN (clusters kept by stability)", "bic": "the lowest BIC of a Gaussian "
+                        "mixture", "silhouette": "the highest silhouette of a Gaussian mixture"}[criterion],
+        "TkClusters": format_number(n_clusters),
+        "TkUnclustered": format_number(int((nets["cluster"] < 0).sum())),
+        "TkClusterComparison": (
+            f"matches the paper's {PAPER_CLUSTERS_MOD_SWAP}" if n_clusters == PAPER_CLUSTERS_MOD_SWAP
+            else f"differs from the paper's {PAPER_CLUSTERS_MOD_SWAP}"),
+        "TkLuckyLoss": _num(lucky["test_loss"]),
+        "TkLuckySize": format_number(int(clusters.iloc[0]["size"])) if n_clusters else "0",
+        "TkLuckyMeanLog": f"{clusters.iloc[0]['mean_log10_loss']:.2f}" if n_clusters else r"\text{n/a}",
+    }
+    for name in ("w1", "w2", "b1", "b2", "v1", "v2", "c"):
+        m[camel("TkLucky", name.replace("1", "One").replace("2", "Two"))] = f"{lucky[name]:.4g}"
+    asym = [lucky["asym_w"], lucky["asym_b"], lucky["asym_v"]]
+    for key, value in zip("WBV", asym):
+        m["TkLuckyAsym" + key] = f"{value:.3f}"
+    m["TkLuckyMirror"] = (
+        "is a mirror pair, as in the paper" if max(asym) < MIRROR_TOLERANCE else
+        "is not a mirror pair, unlike the paper's lucky ticket")
+    m["TkMirrorTolerance"] = _num(MIRROR_TOLERANCE)
+    m.update(TkSiluZStar=f"{taylor['z_star']:.4f}", TkSiluA=f"{taylor['A']:.4f}", TkSiluB=f"{taylor['B']:.4f}")
+    return m
+
+
+def _ensembling_macros(table: pd.DataFrame) -> dict[str, str]:
+    m = {"TkEnsWidths": ", ".join(map(str, table["width"]))}
+    for r in table.itertuples():
+        m[camel("TkEnsKs", "N", r.width)] = f"{r.ks:.2f}"
+        m[camel("TkEnsWass", "N", r.width)] = f"{r.wasserstein:.2f}"
+        m[camel("TkEnsMedActual", "N", r.width)] = f"{r.median_log10_actual:.2f}"
+        m[camel("TkEnsMedEnsemble", "N", r.width)] = f"{r.median_log10_ensemble:.2f}"
+    best, worst = table.loc[table["ks"].idxmin()], table.loc[table["ks"].idxmax()]
+    m.update(TkEnsBestN=str(int(best["width"])), TkEnsBestKs=f"{best['ks']:.2f}",
+             TkEnsWorstN=str(int(worst["width"])), TkEnsWorstKs=f"{worst['ks']:.2f}")
+    ordered = table.sort_values("width")
+    half = len(ordered) // 2
+    if half:
+        small, large = ordered["ks"].iloc[:half].mean(), ordered["ks"].iloc[half:].mean()
+        m["TkEnsTrend"] = (
+            "closer at the larger widths than at the smaller ones, as the paper's picture (coordination at "
+            "small N, ensembling at large N) predicts" if large < small else
+            "not closer at the larger widths than at the smaller ones, unlike the paper's picture (coordination "
+            "at small N, ensembling at large N)")
+    else:
+        m["TkEnsTrend"] = "measured at one width only, so no trend with N can be read off"
+    rows = [rf"{r.width} & {r.median_log10_actual:.2f} & {r.median_log10_ensemble:.2f} & {r.ks:.2f} & "
+            rf"{r.wasserstein:.2f} \\" for r in table.itertuples()]
+    m["TkEnsRows"] = " ".join(rows)
+    return m
+
+
+def _splitting_macros(counts: pd.DataFrame) -> dict[str, str]:
+    m = {}
+    med = counts.groupby("width")[["tickets", "effective", "best_r2"]].median()
+    nets = counts.groupby("width").size()
+    rows = []
+    for width, r in med.iterrows():
+        m[camel("TkSplitEff", "N", width)] = f"{r['effective']:.1f}"
+        rows.append(rf"{width} & {nets[width]} & {r['tickets']:.0f} & {r['effective']:.1f} & {r['best_r2']:.4f} \\")
+    m["TkSplitRows"] = " ".join(rows)
+    m["TkSplitWidths"] = ", ".join(map(str, med.index))
+    return m
+
+
+def _distill_macros(d: dict) -> dict[str, str]:
+    distilled, ordinary = d["distilled"], d["ordinary"]
+    best = distilled.loc[distilled["test_loss"].idxmin()]
+    m = {
+        "TkDistillNets": format_number(len(distilled)),
+        "TkDistillMedian": _num(distilled["test_loss"].median()),
+        "TkOrdinaryMedian": _num(ordinary["test_loss"].median()),
+        "TkOrdinaryBest": _num(ordinary["test_loss"].min()),
+        "TkDistillBest": _num(best["test_loss"]),
+        "TkDistillBelowOrdinary": format_number(int((distilled["test_loss"] < ordinary["test_loss"].min()).sum())),
+        "TkDistillPrecision": (
+            "reaches losses at the level of machine precision, as the paper reports"
+            if best["test_loss"] < MACHINE_PRECISION_LOSS else
+            f"does not reach the paper's losses below machine precision (none below ${_num(MACHINE_PRECISION_LOSS)}$)"),
+    }
+    for name in ("w1", "w2", "b1", "b2", "v1", "v2", "c"):
+        m[camel("TkDistill", name.replace("1", "One").replace("2", "Two"))] = f"{best[name]:.6g}"
+    return m
+
+
+def _targets_macros(fits: pd.DataFrame, key: str) -> dict[str, str]:
+    covers = fits[(fits["alpha_low"] <= 1) & (fits["alpha_high"] >= 1)]
+    return {
+        f"Tk{key}AlphaMin": f"{fits['alpha'].min():.2f}",
+        f"Tk{key}AlphaMax": f"{fits['alpha'].max():.2f}",
+        f"Tk{key}Count": format_number(len(fits)),
+        f"Tk{key}CoverOne": format_number(len(covers)),
+    }
+
+
+def tickets_macros(frames: dict, config: dict) -> str:
+    """Every number the ticket sections quote, and the generated comparisons."""
+    m = _algorithms_macros(frames["algorithms"], config["algorithms"]["criterion"])
+    m.update(_ensembling_macros(frames["ensembling"]))
+    sym = frames["symmetry"].iloc[0]
+    m.update(TkSymWidth=format_number(int(sym["width"])), TkSymDistance=_num(sym["mirror_distance"]),
+             TkSymShuffled=_num(sym["shuffled_distance"]), TkSymRatio=f"{sym['ratio']:.2f}",
+             TkSymShuffles=format_number(config["wide"]["shuffles"]),
+             TkSymVerdict=("mirror-symmetric well beyond chance, as in the paper's Fig.~2a"
+                           if sym["ratio"] < SYMMETRY_RATIO else
+                           "not mirror-symmetric beyond chance, unlike the paper's Fig.~2a"),
+             TkSymThreshold=_num(SYMMETRY_RATIO))
+    m.update(_splitting_macros(frames["splitting"]))
+    m.update(_distill_macros(frames["distill"]))
+    m.update(_targets_macros(frames["target_fits"], "Targets"))
+    m.update(_targets_macros(frames["mult_fits"], "Mult"))
+    for family in ("targets", "multiplication", "wide"):
+        section = config[family]
+        key = camel("Tk", family)
+        m[key + "Steps"] = format_number(section["train"]["steps"])
+        m[key + "Seeds"] = format_number(section["seeds"])
+        m[key + "Widths"] = ", ".join(map(str, section["widths"]))
+        if "fit_range" in section:
+            m[key + "FitRange"] = "--".join(map(str, section["fit_range"]))
+    m["TkDistillWidth"] = format_number(config["distill"]["width"])
+    m["TkEnsPairs"] = format_number(config["ensembling"]["pairs"])
+    m["TkActivation"] = ACTIVATION_NAMES[config["activation"]]
+    sc = frames["scaling_fits"]
+    row = sc[(sc["target"] == "x2") & (sc["activation"] == config["activation"]) & (sc["range"] == config["llm"]["fit_range"])]
+    alpha = float(row["alpha"].iloc[0]) if len(row) else float("nan")
+    lo, hi = (float(row["alpha_low"].iloc[0]), float(row["alpha_high"].iloc[0])) if len(row) else (np.nan, np.nan)
+    m.update(TkLlmAlpha=f"{alpha:.2f}", TkLlmParamExponent=f"{alpha / 3:.3f}", TkLlmParamLow=f"{lo / 3:.3f}",
+             TkLlmParamHigh=f"{hi / 3:.3f}", TkLlmTheory=f"{1 / 3:.3f}",
+             TkChinchilla=f"{config['llm']['chinchilla_exponent']:.2f}",
+             TkLlmRange="--".join(map(str, row[["width_min", "width_max"]].iloc[0])) if len(row) else "n/a")
+    return macro_lines(m)
+
+
+def cluster_table(clusters: pd.DataFrame) -> str:
+    """One row per width-2 cluster: size, mean log loss, its representative's parameters."""
+    lines = [r"\begin{tabular}{rrr" + "r" * 7 + "}", r"\toprule",
+             r"cluster & nets & $\overline{\log_{10} L}$ & $w_1$ & $w_2$ & $b_1$ & $b_2$ & $v_1$ & $v_2$ & $c$ \\",
+             r"\midrule"]
+    for c in clusters.itertuples():
+        params = " & ".join(f"{getattr(c, k):.3g}" for k in ("w1", "w2", "b1", "b2", "v1", "v2", "c"))
+        lines.append(rf"{c.cluster} & {c.size} & {c.mean_log10_loss:.2f} & {params} \\")
+    lines += [r"\bottomrule", r"\end{tabular}", ""]
+    return "\n".join(lines)
+
+
+def target_fits_table(fits: pd.DataFrame) -> str:
+    """Exponent of every other target, with its bootstrap interval."""
+    lines = [r"\begin{tabular}{llccc}", r"\toprule",
+             r"target & activation & widths & $\alpha$ & interval \\", r"\midrule"]
+    for f in fits.itertuples():
+        lines.append(rf"{get_target(f.target).latex} & {ACTIVATION_NAMES.get(f.activation, f.activation)} & "
+                     rf"{f.width_min}--{f.width_max} & {f.alpha:.2f} & [{f.alpha_low:.2f}, {f.alpha_high:.2f}] \\")
+    lines += [r"\bottomrule", r"\end{tabular}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,255 @@
+"""Known-answer tests of the [AR] IMP stage: pruning, masked training, rewinding, resuming,
+ECE, the mixture posterior, label noise, and the image loaders."""
+from __future__ import annotations
+
+import gzip
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from lottery.imp import data as mix
+from lottery.imp.calibration import ece
+from lottery.imp.images import DataMissingError, load_cifar10, load_mnist
+from lottery.imp.models import architecture, init_models
+from lottery.imp.pruning import full_masks, prune_global, remaining
+from lottery.imp.store import load_checkpoint, save_checkpoint
+from lottery.imp.tasks import mixture_task
+from lottery.imp.train import PruneSettings, Task, TrainSettings, imp_rounds, train_masked
+
+CPU = torch.device("cpu")
+
+
+def _models(arch="fcn2", m=3, width=6, dim=5, classes=2, bias=False):
+    a = architecture(arch)
+    shape = (dim,) if arch.startswith("fcn") else (1, 4, 4)
+    return a, init_models(a, list(range(m)), shape, classes, width, bias, torch.float64, CPU)
+
+
+def _task(n=40, dim=5, m=3, classes=2, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(1, n, dim, generator=g, dtype=torch.float64)
+    y = torch.randint(0, classes, (1, n), generator=g)
+    return Task(x, y, x[:, :10], torch.zeros(m, dtype=torch.long))
+
+
+def test_prune_exact_fraction_and_never_revives():
+    _, params = _models(width=7)
+    masks = full_masks(params)
+    g = torch.Generator().manual_seed(1)
+    for _ in range(6):
+        before = remaining(masks)
+        new = prune_global(params, masks, 0.2)
+        assert torch.equal(remaining(new), before - torch.round(0.2 * before.double()).long())
+        for k in masks:
+            assert not torch.any((new[k] > 0) & (masks[k] == 0)), "a pruned weight came back"
+        masks = new
+        # retraining moves the weights; pruned ones must stay pruned whatever their new value
+        params = {k: torch.randn(v.shape, generator=g, dtype=v.dtype) for k, v in params.items()}
+
+
+def test_prune_removes_smallest_globally():
+    params = {"fc1": torch.tensor([[[1.0, -5.0], [0.1, 3.0]]]), "fc2": torch.tensor([[[-0.2, 4.0]]])}
+    masks = prune_global(params, full_masks(params), 0.5)
+    assert masks["fc1"].tolist() == [[[0.0, 1.0], [0.0, 1.0]]] and masks["fc2"].tolist() == [[[0.0, 1.0]]]
+
+
+def test_masked_training_keeps_pruned_weights_zero():
+    arch, params = _models()
+    masks = prune_global(params, full_masks(params), 0.6)
+    start = {k: v * masks[k] for k, v in params.items()}
+    trained, _ = train_masked(arch.forward, start, masks, _task(), TrainSettings(5, 16, 0.5, 0.9), ("t",))
+    for k in masks:
+        assert torch.all(trained[k][masks[k] == 0] == 0)
+        assert torch.any(trained[k][masks[k] == 1] != start[k][masks[k] == 1])
+
+
+def test_models_train_independently():
+    """The batch of M models gives each model the trajectory it has alone (no coupling)."""
+    arch, params = _models(m=3)
+    masks, task, s = full_masks(params), _task(m=3), TrainSettings(3, 16, 0.3, 0.5)
+    together, _ = train_masked(arch.forward, params, masks, task, s, ("t",))
+    one = {k: v[1:2] for k, v in params.items()}
+    alone, _ = train_masked(arch.forward, one, {k: v[1:2] for k, v in masks.items()},
+                            Task(task.x_train, task.y_train, task.x_test, task.group[:1]), s, ("t",))
+    for k in params:
+        torch.testing.assert_close(together[k][1:2], alone[k], rtol=1e-10, atol=1e-12)
+
+
+def test_resnet_is_vectorised_per_model():
+    arch, params = _models("resnet", m=2, width=3, classes=4, bias=True)
+    x = torch.randn(1, 5, 1, 4, 4, dtype=torch.float64)
+    both = arch.forward(params, x)
+    for i in range(2):
+        torch.testing.assert_close(both[i:i + 1], arch.forward({k: v[i:i + 1] for k, v in params.items()}, x))
+
+
+def test_rewinding_restores_step_k_weights():
+    arch, params = _models()
+    task, k = _task(), 3
+    full_batch = TrainSettings(10, 0, 0.2, 0.0)
+    address = ("rw",)
+    step_k, _ = train_masked(arch.forward, params, full_masks(params), task, TrainSettings(k, 0, 0.2, 0.0),
+                             (*address, 0))
+    rounds = imp_rounds(arch.forward, params, task, full_batch, PruneSettings(0.5, 1, k), address)
+    state = next(rounds)
+    for name in params:
+        torch.testing.assert_close(state.start[name], step_k[name], rtol=0, atol=0)
+    # the next round starts from the masked step-k weights: with zero epochs it records them unchanged
+    state.next_round = 1
+    frozen = imp_rounds(arch.forward, params, task, TrainSettings(0, 0, 0.2, 0.0), PruneSettings(0.5, 1, k),
+                        address, state)
+    after = next(frozen)
+    for name, m in after.records[-1].masks.items():
+        torch.testing.assert_close(after.records[-1].params[name], step_k[name] * m, rtol=0, atol=0)
+
+
+def test_resume_repeats_uninterrupted_run(tmp_path):
+    arch, params = _models()
+    task, s, p = _task(), TrainSettings(2, 16, 0.2, 0.9), PruneSettings(0.3, 3, 0)
+    straight = list(imp_rounds(arch.forward, params, task, s, p, ("r",)))[-1]
+    it = imp_rounds(arch.forward, params, task, s, p, ("r",))
+    next(it)
+    save_checkpoint(tmp_path / "run.ckpt", "settings", next(it))  # killed after round 1
+    assert load_checkpoint(tmp_path / "run.ckpt", "other settings") is None
+    saved = load_checkpoint(tmp_path / "run.ckpt", "settings")
+    assert saved.next_round == 2
+    resumed = list(imp_rounds(arch.forward, params, task, s, p, ("r",), saved))[-1]
+    for a, b in zip(straight.records, resumed.records):
+        for k in a.params:
+            assert torch.equal(a.params[k], b.params[k])
+
+
+def test_ece_perfectly_calibrated_is_zero():
+    rng = np.random.default_rng(0)
+    n = 400_000
+    conf = rng.uniform(0.5, 1.0, n)
+    correct = rng.random(n) < conf
+    labels = np.where(correct, 0, 1)
+    probs = np.stack([conf, 1 - conf], axis=1)
+    assert ece(probs, labels, 15) < 0.005
+
+
+def test_ece_constant_overconfident_known_value():
+    probs = np.tile([0.9, 0.1], (1000, 1))
+    labels = np.r_[np.zeros(600, int), np.ones(400, int)]
+    assert ece(probs, labels, 15) == pytest.approx(0.3, abs=1e-12)
+    batched = ece(np.stack([probs, probs[:, ::-1]]), labels[None], 15)
+    np.testing.assert_allclose(batched, [0.3, 0.5])
+
+
+def test_linear_posterior_closed_form():
+    m = mix.mixture("linear", 0.3, 6)
+    x = np.random.default_rng(1).normal(size=(50, 6))
+    mu = m.means[1]
+    expected = 1 / (1 + np.exp(x @ mu - mu @ mu / 2))
+    np.testing.assert_allclose(mix.true_posterior(m, x), expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("task,nu", [("linear", 0.6), ("xor", 1.0)])
+def test_posterior_matches_monte_carlo(task, nu):
+    """Among samples with predicted p(y=0|x) in a bin, the fraction of class 0 equals the bin's mean p."""
+    m = mix.mixture(task, nu, 4)
+    x, y = mix.sample(m, 300_000, np.random.default_rng(2))
+    p = mix.true_posterior(m, x)
+    bins = np.minimum((p * 10).astype(int), 9)
+    for b in range(10):
+        sel = bins == b
+        if sel.sum() > 2000:
+            assert abs((y[sel] == 0).mean() - p[sel].mean()) < 0.015
+
+
+def test_label_noise_flips_exact_fraction():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 1000)
+    noisy = mix.flip_labels(y, 0.2, 10, rng)
+    assert (noisy != y).sum() == 200
+    y2 = rng.integers(0, 2, 999)
+    assert (mix.flip_labels(y2, 0.25, 2, rng) != y2).sum() == 250
+
+
+def test_label_noise_never_touches_test_set():
+    clean = mixture_task("xor", [0.8, 1.0], 4, 400, 300, 0.0, 0.0, seed=3)
+    noisy = mixture_task("xor", [0.8, 1.0], 4, 400, 300, 0.3, 0.0, seed=3)
+    np.testing.assert_array_equal(clean.x_test, noisy.x_test)
+    np.testing.assert_array_equal(clean.y_test, noisy.y_test)
+    np.testing.assert_array_equal(noisy.y_test_noisy, noisy.y_test)
+    assert ((clean.y_train != noisy.y_train).sum(1) == 120).all()
+
+
+def _write_idx(path, array, magic, gz=False):
+    raw = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape) + array.tobytes()
+    (gzip.open if gz else open)(path, "wb").write(raw)
+
+
+def test_mnist_loader_reads_idx_and_names_missing_file(tmp_path):
+    rng = np.random.default_rng(0)
+    imgs, labels = rng.integers(0, 256, (5, 28, 28), dtype=np.uint8), rng.integers(0, 10, 5).astype(np.uint8)
+    _write_idx(tmp_path / "train-images-idx3-ubyte", imgs, 2051)
+    _write_idx(tmp_path / "train-labels-idx1-ubyte", labels, 2049)
+    _write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", imgs[:2], 2051, gz=True)
+    with pytest.raises(DataMissingError, match=r"t10k-labels-idx1-ubyte.*imp\.images\.mnist_dir"):
+        load_mnist(tmp_path, "imp.images.mnist_dir")
+    _write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels[:2], 2049)
+    data = load_mnist(tmp_path, "imp.images.mnist_dir")
+    assert data.x_train.shape == (5, 1, 28, 28) and data.x_test.shape == (2, 1, 28, 28)
+    np.testing.assert_allclose(data.x_train[:, 0] * 255, imgs)
+    np.testing.assert_array_equal(data.y_test, labels[:2])
+    _write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels[:2], 2051)
+    with pytest.raises(DataMissingError, match="magic"):
+        load_mnist(tmp_path, "imp.images.mnist_dir")
+
+
+def test_cifar_loader_reads_batches_and_names_missing_file(tmp_path):
+    d = tmp_path / "cifar-10-batches-py"
+    d.mkdir()
+    rng = np.random.default_rng(0)
+    for name in [f"data_batch_{k}" for k in range(1, 6)]:
+        with open(d / name, "wb") as f:
+            pickle.dump({b"data": rng.integers(0, 256, (3, 3072), dtype=np.uint8), b"labels": [0, 1, 2]}, f)
+    with pytest.raises(DataMissingError, match=r"test_batch.*imp\.images\.cifar10_dir"):
+        load_cifar10(tmp_path, "imp.images.cifar10_dir")
+    with open(d / "test_batch", "wb") as f:
+        pickle.dump({b"data": np.zeros((2, 3072), np.uint8), b"labels": [9, 9]}, f)
+    data = load_cifar10(tmp_path, "imp.images.cifar10_dir")
+    assert data.x_train.shape == (15, 3, 32, 32) and data.n_classes == 10
+
+
+def _run_command(out, settings):
+    import json
+
+    from lottery.cli import main
+
+    return main(["imp-run", "--dataset", "linear", "--arch", "fcn2", "--width", "4", "--classes", "2",
+                 "--settings", json.dumps(settings), "--out", str(out)])
+
+
+def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
+    import pandas as pd
+
+    import lottery.imp.store as store
+
+    settings = {"seed": 0, "dtype": "float64", "bins": 15, "device": "cpu", "threads": 1, "repetitions": 2,
+                "bias": False, "train": {"epochs": 3, "batch_size": 32, "lr": 0.1, "momentum": 0.9},
+                "prune": {"fraction": 0.3, "rounds": 3, "rewind_step": 0},
+                "mixture": {"dim": 6, "n_train": 64, "n_test": 50, "nus": [0.5, 1.0], "noise": 0.1, "test_noise": 0.1}}
+    assert _run_command(tmp_path / "straight.h5", settings) == 0
+    real_save, calls = store.save_checkpoint, []
+
+    def killed_after_round_one(path, fingerprint, state):
+        real_save(path, fingerprint, state)
+        calls.append(state.next_round)
+        if state.next_round == 2:
+            raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(store, "save_checkpoint", killed_after_round_one)
+    with pytest.raises(KeyboardInterrupt):
+        _run_command(tmp_path / "resumed.h5", settings)
+    assert not (tmp_path / "resumed.h5").exists() and (tmp_path / "resumed.h5.ckpt").exists()
+    assert _run_command(tmp_path / "resumed.h5", settings) == 0
+    assert calls == [1, 2, 3, 4], "the second call must resume at round 2"
+    assert not (tmp_path / "resumed.h5.ckpt").exists()
+    for key in ("rounds", "probs", "weights/fc1", "masks/fc1"):
+        straight, resumed = (pd.read_hdf(tmp_path / f"{name}.h5", key) for name in ("straight", "resumed"))
+        pd.testing.assert_frame_equal(straight, resumed)

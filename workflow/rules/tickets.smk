@@ -1,0 +1,339 @@
+# [LT] lottery tickets beyond the scaling law: width-2 algorithms (Figs 2b, 2c, 9-11),
+# ensembling vs coordination (Fig 4), a wide net's mirror symmetry (Fig 2a), ticket
+# splitting (Fig 12), distillation (Fig 13), other targets (Figs 5-8), the LLM remark.
+# The x^2 analyses read the scaling grids; other targets and wide nets train their own.
+TK = config["tickets"]
+TK_ACT = TK["activation"]
+TK_FAMILIES = {"targets": TK["targets"], "multiplication": TK["multiplication"], "wide": TK["wide"]}
+TK_GRID_SETTINGS = {
+    family: settings(
+        {k: SC[k] for k in ("init_seed", "dtype", "negative_slope")},
+        seeds=section["seeds"],
+        train=section["train"],
+        data_seed=SC["data"]["seed"],
+        device=config["device"],
+        threads=config["threads"],
+    )
+    for family, section in TK_FAMILIES.items()
+}
+TK_FAMILY_GRIDS = {
+    family: expand(
+        "results/tickets/grids/{family}/{target}/{activation}/N{width}.h5",
+        family=family,
+        target=TK[family]["targets"],
+        activation=TK[family]["activations"],
+        width=TK[family]["widths"],
+    )
+    for family in ("targets", "multiplication")
+}
+TK_WIDE = f"results/tickets/grids/wide/x2/{TK_ACT}/N{{width}}.h5"
+TK_GRID = f"results/grids/x2/{TK_ACT}/N{{width}}.h5"
+TK_SPLIT_GRIDS = [
+    (TK_GRID if n in SC["widths"] else TK_WIDE).format(width=n) for n in TK["splitting"]["widths"]
+]
+TK_ANALYSIS = dict(
+    activation=TK_ACT, negative_slope=SC["negative_slope"], x_min=SC["data"]["x_min"], x_max=SC["data"]["x_max"]
+)
+
+
+use rule train_grid as train_ticket_grid with:
+    output:
+        "results/tickets/grids/{family}/{target}/{activation}/N{width}.h5",
+    log:
+        "logs/tickets/grids/{family}/{target}/{activation}/N{width}.log",
+    wildcard_constraints:
+        family="targets|multiplication|wide",
+        width=r"\d+",
+    params:
+        settings=lambda wc: TK_GRID_SETTINGS[wc.family],
+        checkpoint="results/checkpoints/tickets/{family}/{target}/{activation}/N{width}.pt",
+
+
+rule tickets_target_fit:
+    """Median loss per width and fitted exponents of the other targets' grids (Figs 5-8)."""
+    input:
+        lambda wc: TK_FAMILY_GRIDS[wc.family],
+    output:
+        summary="results/tickets/{family}/summary.h5",
+        medians="results/tickets/{family}/medians.csv",
+        fits="results/tickets/{family}/fits.csv",
+    conda:
+        ENV
+    log:
+        "logs/tickets/{family}_fit.log",
+    wildcard_constraints:
+        family="targets|multiplication",
+    params:
+        settings=lambda wc: settings(
+            {k: SC["analysis"][k] for k in ("bootstrap", "confidence")},
+            fit_ranges={wc.family: TK[wc.family]["fit_range"]},
+        ),
+    shell:
+        "python -m lottery scaling-fit --grids {input} --settings {params.settings:q} "
+        "--summary {output.summary} --medians {output.medians} --fits {output.fits} 2> {log}"
+
+
+rule fig_target_histograms:
+    """[LT] Figs 5 (unary targets) and 6 (multiplication): log-loss histograms."""
+    input:
+        "results/tickets/{family}/summary.h5",
+    output:
+        pdf="figures/appendixA_{family}_histograms.pdf",
+        png="figures/appendixA_{family}_histograms.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/appendixA_{family}_histograms.log",
+    shell:
+        "python -m lottery fig-target-histograms --summary {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_target_scaling:
+    """[LT] Figs 7 (unary targets) and 8 (multiplication): median loss vs width, N^-1 lines."""
+    input:
+        medians="results/tickets/{family}/medians.csv",
+        fits="results/tickets/{family}/fits.csv",
+    output:
+        pdf="figures/appendixA_{family}_scaling.pdf",
+        png="figures/appendixA_{family}_scaling.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/appendixA_{family}_scaling.log",
+    shell:
+        "python -m lottery fig-target-scaling --medians {input.medians} --fits {input.fits} --out {output.pdf} 2> {log}"
+
+
+rule tickets_algorithms:
+    """Width-2 nets: log-loss peaks, canonical parameters, PCA, clusters, SiLU expansion."""
+    input:
+        TK_GRID.format(width=2),
+    output:
+        "results/tickets/algorithms.h5",
+    conda:
+        ENV
+    log:
+        "logs/tickets/algorithms.log",
+    params:
+        settings=settings(TK["algorithms"]),
+    shell:
+        "python -m lottery tickets-algorithms --grid {input} --settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule tickets_ensembling:
+    """Width-N losses vs half-harmonic ensembles of width-N/2 pairs, with distances."""
+    input:
+        sorted({TK_GRID.format(width=m) for n in TK["ensembling"]["widths"] for m in (n, n // 2)}),
+    output:
+        "results/tickets/ensembling.h5",
+    conda:
+        ENV
+    log:
+        "logs/tickets/ensembling.log",
+    params:
+        settings=settings(TK["ensembling"]),
+    shell:
+        "python -m lottery tickets-ensembling --grids {input} --settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule tickets_symmetry:
+    """The widest wide net's first layer and its mirror-symmetry measure."""
+    input:
+        TK_WIDE.format(width=max(TK["wide"]["widths"])),
+    output:
+        "results/tickets/symmetry.h5",
+    conda:
+        ENV
+    log:
+        "logs/tickets/symmetry.log",
+    params:
+        settings=settings(shuffles=TK["wide"]["shuffles"]),
+    shell:
+        "python -m lottery tickets-symmetry --grid {input} --settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule tickets_splitting:
+    """Every net of the splitting widths paired into mirror tickets; R^2, C_ij, effective count."""
+    input:
+        TK_SPLIT_GRIDS,
+    output:
+        "results/tickets/splitting.h5",
+    conda:
+        ENV
+    log:
+        "logs/tickets/splitting.log",
+    params:
+        settings=settings(TK["splitting"], TK_ANALYSIS, target="x2"),
+    shell:
+        "python -m lottery tickets-splitting --grids {input} --settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule tickets_distill:
+    """Best ticket of each wide net copied into a width-2 net, output layer by least squares."""
+    input:
+        wide=TK_GRID.format(width=TK["distill"]["width"]),
+        narrow=TK_GRID.format(width=2),
+        data="results/data/x2.npz",
+    output:
+        "results/tickets/distill.h5",
+    conda:
+        ENV
+    log:
+        "logs/tickets/distill.log",
+    params:
+        settings=settings(TK_ANALYSIS),
+    shell:
+        "python -m lottery tickets-distill --wide {input.wide} --narrow {input.narrow} --data {input.data} "
+        "--settings {params.settings:q} --out {output} 2> {log}"
+
+
+rule fig_width2_histogram:
+    """[LT] Fig 2b: width-2 log-loss histogram with its peaks."""
+    input:
+        rules.tickets_algorithms.output,
+    output:
+        pdf="figures/fig2b_width2_histogram.pdf",
+        png="figures/fig2b_width2_histogram.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig2b_width2_histogram.log",
+    shell:
+        "python -m lottery fig-width2-histogram --algorithms {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_algorithms_pca:
+    """[LT] Fig 9: width-2 nets on two principal components, clusters labelled by loss."""
+    input:
+        rules.tickets_algorithms.output,
+    output:
+        pdf="figures/fig9_algorithms_pca.pdf",
+        png="figures/fig9_algorithms_pca.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig9_algorithms_pca.log",
+    shell:
+        "python -m lottery fig-algorithms-pca --algorithms {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_algorithms_neurons:
+    """[LT] Figs 10 (kind x: post-activation vs x) and 11 (kind pre: on the activation curve)."""
+    input:
+        rules.tickets_algorithms.output,
+    output:
+        pdf="figures/fig10_11_neurons_{kind}.pdf",
+        png="figures/fig10_11_neurons_{kind}.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig10_11_neurons_{kind}.log",
+    wildcard_constraints:
+        kind="x|pre",
+    params:
+        settings=settings(TK_ANALYSIS),
+    shell:
+        "python -m lottery fig-algorithms-neurons --algorithms {input} --kind {wildcards.kind} "
+        "--settings {params.settings:q} --out {output.pdf} 2> {log}"
+
+
+rule fig_ensembling:
+    """[LT] Fig 4: ensembling vs coordination."""
+    input:
+        rules.tickets_ensembling.output,
+    output:
+        pdf="figures/fig4_ensembling.pdf",
+        png="figures/fig4_ensembling.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig4_ensembling.log",
+    shell:
+        "python -m lottery fig-ensembling --ensembling {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_symmetry:
+    """[LT] Fig 2a: first-layer (w, b) of the wide net and its mirror image."""
+    input:
+        rules.tickets_symmetry.output,
+    output:
+        pdf="figures/fig2a_symmetry.pdf",
+        png="figures/fig2a_symmetry.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig2a_symmetry.log",
+    shell:
+        "python -m lottery fig-symmetry --symmetry {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_splitting:
+    """[LT] Fig 12: splitting nets into lottery tickets."""
+    input:
+        rules.tickets_splitting.output,
+    output:
+        pdf="figures/fig12_splitting.pdf",
+        png="figures/fig12_splitting.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig12_splitting.log",
+    shell:
+        "python -m lottery fig-splitting --splitting {input} --out {output.pdf} 2> {log}"
+
+
+rule fig_distill:
+    """[LT] Fig 13: distilled vs trained width-2 nets."""
+    input:
+        rules.tickets_distill.output,
+    output:
+        pdf="figures/fig13_distill.pdf",
+        png="figures/fig13_distill.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/fig13_distill.log",
+    shell:
+        "python -m lottery fig-distill --distill {input} --out {output.pdf} 2> {log}"
+
+
+rule tickets_tex:
+    """Every number of the ticket sections, the cluster table and the other-targets exponents."""
+    input:
+        algorithms=rules.tickets_algorithms.output,
+        ensembling=rules.tickets_ensembling.output,
+        symmetry=rules.tickets_symmetry.output,
+        splitting=rules.tickets_splitting.output,
+        distill=rules.tickets_distill.output,
+        target_fits="results/tickets/targets/fits.csv",
+        mult_fits="results/tickets/multiplication/fits.csv",
+        scaling_fits=rules.scaling_fit.output.fits,
+    output:
+        macros="paper/generated/tickets_macros.tex",
+        clusters="paper/generated/tickets_clusters.tex",
+        fits_table="paper/generated/tickets_target_fits.tex",
+    conda:
+        ENV
+    log:
+        "logs/paper/tickets_tex.log",
+    params:
+        settings=settings(TK),
+    shell:
+        "python -m lottery tickets-tex --algorithms {input.algorithms} --ensembling {input.ensembling} "
+        "--symmetry {input.symmetry} --splitting {input.splitting} --distill {input.distill} "
+        "--target-fits {input.target_fits} --mult-fits {input.mult_fits} --scaling-fits {input.scaling_fits} "
+        "--settings {params.settings:q} --macros {output.macros} --clusters {output.clusters} "
+        "--fits-table {output.fits_table} 2> {log}"
+
+
+PAPER_INPUTS += [
+    *rules.tickets_tex.output,
+    *expand("figures/appendixA_{family}_{kind}.pdf", family=["targets", "multiplication"], kind=["histograms", "scaling"]),
+    *expand("figures/fig10_11_neurons_{kind}.pdf", kind=["x", "pre"]),
+    rules.fig_width2_histogram.output.pdf,
+    rules.fig_algorithms_pca.output.pdf,
+    rules.fig_ensembling.output.pdf,
+    rules.fig_symmetry.output.pdf,
+    rules.fig_splitting.output.pdf,
+    rules.fig_distill.output.pdf,
+]
