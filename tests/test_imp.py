@@ -253,3 +253,19 @@ def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
     for key in ("rounds", "probs", "weights/fc1", "masks/fc1"):
         straight, resumed = (pd.read_hdf(tmp_path / f"{name}.h5", key) for name in ("straight", "resumed"))
         pd.testing.assert_frame_equal(straight, resumed)
+
+
+@pytest.mark.parametrize("imp,key", [
+    ({"mixture": {"linear": {"nus": [0.1, 0.2], "figure_nus": [0.3]}}}, "imp.mixture.linear.figure_nus"),
+    ({"mixture": {"widths": [2, 4], "calibration_width": 8, "effective_min_width": 2}}, "imp.mixture.calibration_width"),
+    ({"images": {"classes_kept": [2, 12]}}, "imp.images.classes_kept"),
+    ({"images": {"train_by_arch": {"resnet": {"epoch": 3}}}}, "imp.images.train_by_arch.resnet.epoch"),
+])
+def test_config_errors_name_the_imp_key(imp, key):
+    from pathlib import Path
+
+    from lottery.config import ConfigError, validate_config
+
+    schema = Path(__file__).resolve().parents[1] / "config" / "schema.yaml"
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        validate_config({"imp": imp}, schema)

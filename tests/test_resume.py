@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from lottery import fused
 from lottery.checkpoint import Checkpoint, Interrupted, save_atomic
 from lottery.data import make_regression_data
 from lottery.nets import init_params, seed_address
@@ -31,13 +32,13 @@ class StopAfterSaves(Checkpoint):
             self.stop.set()
 
 
-def _problem(dtype: torch.dtype, batch_size: int, steps: int = 90):
+def _problem(dtype: torch.dtype, batch_size: int, steps: int = 90, compile: bool = False):
     d = make_regression_data("x2", 32, 64, -2.0, 2.0, 0)
     t = lambda a: torch.as_tensor(a, dtype=dtype)  # noqa: E731
     init = init_params([seed_address(0, "x2", "silu", 5, s) for s in range(10)], 5, 1, dtype)
     # Chunks of 4 seeds: three chunks, the last padded, so stops land inside and between chunks.
     settings = TrainSettings(steps=steps, lr_decay_every=30, batch_size=batch_size,
-                             chunk_elements=4 * 5 * (batch_size or 32), curve_points=10)
+                             chunk_elements=4 * 5 * (batch_size or 32), curve_points=10, compile=compile)
     return init, (t(d.x_train), t(d.y_train), t(d.x_test), t(d.y_test)), settings
 
 
@@ -61,6 +62,23 @@ def test_stopped_every_few_saves_and_resumed_is_bit_identical(tmp_path, dtype, b
         except Interrupted:
             stops += 1
     assert stops >= 5, "the job was stopped several times, inside and between chunks"
+    _assert_identical(result, reference)
+
+
+@pytest.mark.skipif(fused.load() is None, reason="no C++ compiler for the fused kernel")
+@pytest.mark.parametrize("batch_size", [0, 8])
+def test_fused_kernel_stopped_and_resumed_is_bit_identical(tmp_path, batch_size) -> None:
+    """``compile: true`` on CPU is the fused C++ kernel, which runs many steps per call."""
+    init, data, settings = _problem(torch.float32, batch_size, compile=True)
+    reference = train_grid(init, *data, settings)
+    path, stops = tmp_path / "ck.pt", 0
+    while True:
+        try:
+            result = train_grid(init, *data, settings, checkpoint=StopAfterSaves(path, every=20, saves=2))
+            break
+        except Interrupted:
+            stops += 1
+    assert stops >= 5
     _assert_identical(result, reference)
 
 

@@ -14,6 +14,7 @@ from lottery.analysis.tickets import (
     mirror_pairs,
     mirror_symmetry,
     numpy_activation,
+    split_nets,
     split_tickets,
 )
 
@@ -168,3 +169,14 @@ def test_distilling_an_exactly_representable_net_recovers_it():
     assert sorted([out["w1"], out["w2"]]) == [-0.7, 0.7]
     np.testing.assert_allclose([out["v1"], out["v2"], out["c"]], [2.5, 2.5, -1.1], rtol=1e-8)
     assert out["test_loss"] < 1e-20
+
+
+def test_split_nets_counts_every_net_and_shows_the_median_one():
+    rng = np.random.default_rng(5)
+    nets = [_mirror_net(rng, 4) for _ in range(3)]
+    w, b = np.stack([n[0] for n in nets]), np.stack([n[1] for n in nets])
+    out = split_nets(w, b, np.array([7, 8, 9]), np.array([1e-3, 1e-1, 1e-2]), SILU, X, X**2)
+    assert list(out["counts"]["seed"]) == [7, 8, 9] and (out["counts"]["tickets"] == 4).all()
+    assert (out["tickets"]["seed"] == 9).all()  # median loss 1e-2
+    assert len(out["corr"]) == 16 and len(out["curves"]) == 4 * len(X)
+    np.testing.assert_array_equal(out["neurons"]["w"], w[2])

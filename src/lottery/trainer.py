@@ -1,11 +1,13 @@
 """Vectorised training of S independent nets as one tensor program.
 
 The gradient of each net's mean squared error and the Adam update are written out by hand
-(no autograd graph) and, optionally, compiled together into one fused step. Seeds are
-independent: the objective is the *sum* over seeds of each seed's own loss, so seed s
-follows exactly the trajectory a standalone ``nn.Module`` + ``torch.optim.Adam`` would.
-Seeds are processed in chunks whose working set stays in cache; a chunk runs all its
-steps before the next starts.
+(no autograd graph). Three implementations run them: the eager torch step, the same step
+compiled whole by ``torch.compile`` (the GPU path), and a fused C++ kernel that runs many
+steps per call with each seed's state in cache (the CPU path; :mod:`lottery.fused`).
+Seeds are independent: the objective is the *sum* over seeds of each seed's own loss, so
+seed s follows exactly the trajectory a standalone ``nn.Module`` + ``torch.optim.Adam``
+would. Seeds are processed in chunks whose working set stays in cache; a chunk runs all
+its steps before the next starts. Measurements: docs/performance.md.
 """
 from __future__ import annotations
 

@@ -79,6 +79,36 @@ def effective_tickets(corr: np.ndarray) -> float:
     return float(lam.sum() ** 2 / np.sum(lam**2))
 
 
+def split_nets(
+    w: np.ndarray, b: np.ndarray, seeds: np.ndarray, losses: np.ndarray, act, x: np.ndarray, y: np.ndarray
+) -> dict[str, pd.DataFrame]:
+    """Split every net ``w, b [S, N]`` of one width; keep the panels of the median-loss net.
+
+    Returns tidy frames: ``counts`` (per net: tickets, effective tickets, best R^2) and,
+    for the net with the median loss, ``tickets``, ``corr`` (C_ij), ``curves`` (e_i(x))
+    and ``neurons`` (w, b).
+    """
+    width = w.shape[1]
+    shown = int(np.argsort(losses)[len(losses) // 2])
+    counts, panels = [], {}
+    for k in range(len(seeds)):
+        frame, resid = split_tickets(w[k], b[k], act, x, y)
+        corr = error_correlation(resid)
+        counts.append({"width": width, "seed": int(seeds[k]), "test_loss": float(losses[k]), "tickets": len(frame),
+                       "effective": effective_tickets(corr), "best_r2": float(frame["r2"].iloc[0])})
+        if k == shown:
+            n = len(frame)
+            panels = {
+                "tickets": frame.assign(width=width, seed=int(seeds[k]), rank=np.arange(n)),
+                "corr": pd.DataFrame({"width": width, "row": np.repeat(np.arange(n), n),
+                                      "col": np.tile(np.arange(n), n), "value": corr.ravel()}),
+                "curves": pd.DataFrame({"width": width, "rank": np.repeat(np.arange(n), len(x)),
+                                        "x": np.tile(x, n), "error": resid.ravel()}),
+                "neurons": pd.DataFrame({"width": width, "w": w[k], "b": b[k]}),
+            }
+    return {"counts": pd.DataFrame(counts), **panels}
+
+
 def mirror_symmetry(w: np.ndarray, b: np.ndarray, shuffles: int, rng: np.random.Generator) -> dict[str, float]:
     """Mean distance from each neuron to its nearest mirrored neighbour, vs a shuffled cloud.
 

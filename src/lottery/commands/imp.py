@@ -304,8 +304,8 @@ def imp_figure(args: argparse.Namespace) -> None:
          ("--macros", REQ))
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
-    from ..imp.analysis import table_one
-    from ..imp.report import imp_macros, table_cases, table_tex
+    from ..imp.analysis import dense_bumps, table_one
+    from ..imp.report import BUMP_TOLERANCE, imp_macros, table_cases, table_tex
     from ..texmacros import write_tex
 
     s = settings_of(args)
@@ -313,4 +313,7 @@ def imp_tex(args: argparse.Namespace) -> None:
     table = table_one(f["rounds"], f["best"], table_cases(s))
     log.info("Table 1:\n%s", table.to_string())
     write_tex(table_tex(table), args.table)
-    write_tex(imp_macros(s, table, _effective_mixtures(f["best"], s), f["cloud"]), args.macros)
+    bumps = dense_bumps(pd.concat([_mixtures(f["rounds"], s), _real_fcn2(f["rounds"], s)]), ["dataset", "nu"],
+                        BUMP_TOLERANCE)
+    log.info("dense double-descent bumps:\n%s", bumps.to_string())
+    write_tex(imp_macros(s, table, _effective_mixtures(f["best"], s), f["cloud"], bumps), args.macros)

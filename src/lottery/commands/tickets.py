@@ -107,37 +107,21 @@ def tickets_symmetry(args: argparse.Namespace) -> None:
 @command("tickets-splitting", ("--grids", MANY), ("--settings", REQ), ("--out", REQ))
 def tickets_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12: every net split into mirror-pair tickets; panels of the median-loss net."""
-    from ..analysis.tickets import effective_tickets, error_correlation, numpy_activation, split_tickets
+    from ..analysis.tickets import numpy_activation, split_nets
     from ..targets import get_target
 
     s = settings_of(args)
     act = numpy_activation(s["activation"], s["negative_slope"])
     x = np.linspace(s["x_min"], s["x_max"], s["curve_points"])
     y = get_target(s["target"])(x[:, None])
-    counts, tickets, corrs, curves, neurons = [], [], [], [], []
+    parts = []
     for path in args.grids:
         seeds, losses = _losses(path)
         p = _scalar_params(path, seeds)
-        shown = int(np.argsort(losses)[len(losses) // 2])
-        width = p["w"].shape[1]
-        for k in range(len(seeds)):
-            frame, resid = split_tickets(p["w"][k], p["b"][k], act, x, y)
-            corr = error_correlation(resid)
-            counts.append({"width": width, "seed": int(seeds[k]), "test_loss": float(losses[k]),
-                           "tickets": len(frame), "effective": effective_tickets(corr),
-                           "best_r2": float(frame["r2"].iloc[0])})
-            if k == shown:
-                tickets.append(frame.assign(width=width, seed=int(seeds[k]), rank=np.arange(len(frame))))
-                n = len(frame)
-                corrs.append(pd.DataFrame({"width": width, "row": np.repeat(np.arange(n), n),
-                                           "col": np.tile(np.arange(n), n), "value": corr.ravel()}))
-                curves.append(pd.DataFrame({"width": width, "rank": np.repeat(np.arange(n), len(x)),
-                                            "x": np.tile(x, n), "error": resid.ravel()}))
-                neurons.append(pd.DataFrame({"width": width, "w": p["w"][k], "b": p["b"][k]}))
-    counts = pd.DataFrame(counts)
-    _write(args.out, {"counts": counts, "tickets": pd.concat(tickets), "corr": pd.concat(corrs),
-                      "curves": pd.concat(curves), "neurons": pd.concat(neurons)})
-    log.info("effective tickets per width:\n%s", counts.groupby("width")[["tickets", "effective", "best_r2"]]
+        parts.append(split_nets(p["w"], p["b"], seeds, losses, act, x, y))
+    frames = {key: pd.concat([part[key] for part in parts], ignore_index=True) for key in parts[0]}
+    _write(args.out, frames)
+    log.info("effective tickets per width:\n%s", frames["counts"].groupby("width")[["tickets", "effective", "best_r2"]]
              .median().to_string())
 
 

@@ -128,3 +128,16 @@ def posterior_frames(mixture, forward, params: dict, test_p0: dict, y_test: np.n
         out["cloud"].append(pd.DataFrame({"kind": kind, "u": uv[:, 0], "v": uv[:, 1],
                                           "gap": posterior_gap(p_cloud, true_cloud)}))
     return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+
+
+def dense_bumps(rounds: pd.DataFrame, by: list[str], tolerance: float) -> pd.DataFrame:
+    """Per ``by`` group, the largest rise of the dense (round 0, mean over repetitions) test error
+    with width above its lowest value at any smaller width: a rise above ``tolerance`` is a
+    double-descent bump; ``bump`` flags it."""
+    dense = rounds[rounds["round"] == 0].groupby([*by, "width"], dropna=False)["test_error"].mean().reset_index()
+    rows = []
+    for key, g in dense.groupby(by, dropna=False):
+        err = g.sort_values("width")["test_error"].to_numpy()
+        rise = float(np.max(err - np.minimum.accumulate(err))) if len(err) else 0.0
+        rows.append(dict(zip(by, key if isinstance(key, tuple) else (key,)), rise=rise, bump=rise > tolerance))
+    return pd.DataFrame(rows)
