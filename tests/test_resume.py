@@ -42,6 +42,16 @@ def _problem(dtype: torch.dtype, batch_size: int, steps: int = 90, compile: bool
     return init, (t(d.x_train), t(d.y_train), t(d.x_test), t(d.y_test)), settings
 
 
+def _train_with_stops(init, data, settings: TrainSettings, path: Path) -> tuple[GridResult, int]:
+    """Train to the end, stopping after every second checkpoint save; (result, stops)."""
+    stops = 0
+    while True:
+        try:
+            return train_grid(init, *data, settings, checkpoint=StopAfterSaves(path, every=20, saves=2)), stops
+        except Interrupted:
+            stops += 1
+
+
 def _assert_identical(a: GridResult, b: GridResult) -> None:
     for x, y in zip(a.params.tensors(), b.params.tensors()):
         assert torch.equal(x, y)
@@ -54,13 +64,7 @@ def _assert_identical(a: GridResult, b: GridResult) -> None:
 def test_stopped_every_few_saves_and_resumed_is_bit_identical(tmp_path, dtype, batch_size) -> None:
     init, data, settings = _problem(dtype, batch_size)
     reference = train_grid(init, *data, settings)
-    path, stops = tmp_path / "ck.pt", 0
-    while True:
-        try:
-            result = train_grid(init, *data, settings, checkpoint=StopAfterSaves(path, every=20, saves=2))
-            break
-        except Interrupted:
-            stops += 1
+    result, stops = _train_with_stops(init, data, settings, tmp_path / "ck.pt")
     assert stops >= 5, "the job was stopped several times, inside and between chunks"
     _assert_identical(result, reference)
 
@@ -71,13 +75,7 @@ def test_fused_kernel_stopped_and_resumed_is_bit_identical(tmp_path, batch_size)
     """``compile: true`` on CPU is the fused C++ kernel, which runs many steps per call."""
     init, data, settings = _problem(torch.float32, batch_size, compile=True)
     reference = train_grid(init, *data, settings)
-    path, stops = tmp_path / "ck.pt", 0
-    while True:
-        try:
-            result = train_grid(init, *data, settings, checkpoint=StopAfterSaves(path, every=20, saves=2))
-            break
-        except Interrupted:
-            stops += 1
+    result, stops = _train_with_stops(init, data, settings, tmp_path / "ck.pt")
     assert stops >= 5
     _assert_identical(result, reference)
 
