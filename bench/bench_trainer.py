@@ -161,7 +161,7 @@ def run_paper_grid() -> None:
 def _single_net(queue, threads: int) -> None:
     torch.set_num_threads(threads)
     x, y, _, _ = data(256, torch.float32)
-    wall, _, warm = grid_trainer("fused", nets(1, 10_000, torch.float32), x, y, 50)
+    wall, _, _ = grid_trainer("fused", nets(1, 10_000, torch.float32), x, y, 50)
     queue.put((50 / wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
 
 

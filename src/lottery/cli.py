@@ -31,9 +31,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
-    from .devices import DeviceError
+    from .errors import DeviceError, ResultsError
     from .paper import PaperError
-    from .storage import ResultsError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)

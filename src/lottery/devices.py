@@ -6,13 +6,11 @@ import os
 
 import torch
 
+from .errors import DeviceError
+
 log = logging.getLogger("lottery")
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
-class DeviceError(RuntimeError):
-    """The config asks for a device this machine does not have."""
 
 
 def resolve_device(spec: str) -> torch.device:

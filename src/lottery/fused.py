@@ -4,7 +4,7 @@ The kernel runs forward, hand-derived backward and Adam for many steps per call 
 seed's state in cache, which is ~1.5x faster than the best ``torch.compile`` step on CPU
 (docs/performance.md). It is built once per (source, compiler, flags, CPU) into a cache
 directory with the system C++ compiler and loaded through ctypes, so no torch headers are
-compiled (about two seconds). Without a compiler, :func:`load` returns ``None`` and the
+compiled (a few seconds, once). Without a compiler, :func:`load` returns ``None`` and the
 trainer uses its torch implementation instead.
 """
 from __future__ import annotations

@@ -13,17 +13,18 @@ import os
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 import pandas as pd
 
-from .nets import NetParams
-from .trainer import GridResult
+from .errors import ResultsError
 
+if TYPE_CHECKING:  # torch is imported only by the readers and writers that need it
+    from .nets import NetParams
+    from .trainer import GridResult
 
-class ResultsError(RuntimeError):
-    """A results file is missing, truncated or not what the reader expects."""
+__all__ = ["ResultsError", "atomic_hdf", "read_frame", "read_params", "read_summaries", "write_grid", "write_table"]
 
 
 @contextmanager
@@ -125,6 +126,8 @@ def write_grid(path: str | Path, keys: dict[str, object], seeds: np.ndarray, res
 def read_params(path: str | Path) -> tuple[np.ndarray, NetParams]:
     """Seeds and final parameters of a grid file, as float64 tensors ``[S, N, ...]``."""
     import torch
+
+    from .nets import NetParams
 
     summary, params = read_frame(path, "summary"), read_frame(path, "params")
     seeds = summary["seed"].to_numpy()
