@@ -181,7 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="fused trainer vs per-seed loop only (< 1 minute)")
-    mode.add_argument("--full", action="store_true", help="all methods, and the paper-scale grid measured (~25 min)")
+    mode.add_argument("--full", action="store_true", help="all methods, and the paper-scale grid measured (~30 min)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
