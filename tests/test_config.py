@@ -48,3 +48,8 @@ def test_invalid_config_stops_snakemake_before_any_job(tmp_path) -> None:
     output = done.stdout + done.stderr
     assert "scaling.activations[0]" in output and "allowed values: silu" in output
     assert not (tmp_path / "results").exists()
+
+
+def test_the_quoted_fit_range_must_exist() -> None:
+    with pytest.raises(ConfigError, match=r"scaling\.analysis\.fit_ranges.*'wide'"):
+        validate_config({"scaling": {"analysis": {"fit_ranges": {"all": [1, 50]}}}}, SCHEMA)

@@ -97,6 +97,11 @@ def _semantic_errors(config: dict) -> list[str]:
             f"main figures (Fig 1c, Fig 3)"
         )
     widths = scaling["widths"]
+    if "wide" not in scaling["analysis"]["fit_ranges"]:
+        errors.append(
+            f"config key 'scaling.analysis.fit_ranges' {sorted(scaling['analysis']['fit_ranges'])} must include "
+            f"'wide', the width range the paper's text and Fig 1c quote"
+        )
     for name, (lo, hi) in scaling["analysis"]["fit_ranges"].items():
         inside = [w for w in widths if lo <= w <= hi]
         if lo > hi or len(inside) < 2:

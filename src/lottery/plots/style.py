@@ -19,3 +19,12 @@ def save_figure(fig: plt.Figure, pdf_path: str | Path) -> None:
     fig.savefig(pdf_path, bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None})
     fig.savefig(pdf_path.with_suffix(".png"), bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
+
+
+def label_widths(ax: plt.Axes, widths) -> None:
+    """Tick a log-scaled width axis at the widths themselves (log ticks overlap on short ranges)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+
+    ax.xaxis.set_major_locator(FixedLocator(sorted(set(int(w) for w in widths))))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())

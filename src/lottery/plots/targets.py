@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..analysis.scaling import converged
 from ..targets import get_target
-from .style import plt
+from .style import label_widths, plt
 
 
 def plot_target_histograms(summary: pd.DataFrame) -> plt.Figure:
@@ -46,5 +46,6 @@ def plot_target_scaling(medians: pd.DataFrame, fits: pd.DataFrame) -> plt.Figure
         ax.plot(n, g["median_test_loss"].iloc[0] * n[0] / n, ":", color=colors(i % 10), lw=0.8)
     ax.set(xscale="log", yscale="log", xlabel="width $N$", ylabel="median test loss",
            title=r"dotted: $N^{-1}$ through each first point")
+    label_widths(ax, medians["width"])
     ax.legend(fontsize=6, ncol=2)
     return fig
