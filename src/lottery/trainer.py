@@ -15,7 +15,7 @@ import ctypes
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -68,7 +68,6 @@ class GridResult:
     curve_steps: np.ndarray
     curves: np.ndarray
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 def _make_step(activation: str, negative_slope: float) -> Callable:
