@@ -8,13 +8,13 @@ one row per (model, round), so later figures never retrain.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
+from ..checkpoint import save_atomic
 from ..storage import ResultsError, atomic_hdf, read_frame
 from .train import ImpState, RoundRecord
 
@@ -69,10 +69,8 @@ def read_mask(path: str | Path, layer: str, shape: tuple[int, ...]) -> np.ndarra
 
 
 def save_checkpoint(path: str | Path, settings: str, state: ImpState) -> None:
-    """Atomic: a tmp file renamed over the old checkpoint, so a kill never leaves half a file."""
-    tmp = Path(f"{path}.tmp")
-    torch.save({"settings": settings, "state": state}, tmp)
-    os.replace(tmp, path)
+    """Atomic (see :func:`lottery.checkpoint.save_atomic`): a kill never leaves half a file."""
+    save_atomic({"settings": settings, "state": state}, path)
 
 
 def load_checkpoint(path: str | Path, settings: str) -> ImpState | None:
