@@ -3,7 +3,7 @@
 # which rule makes which figure.
 from pathlib import Path
 
-from lottery.config import ConfigError, validate_config
+from lottery.core.config import ConfigError, validate_config
 
 # The default config applies only when no --configfile is given: a given file replaces it
 # rather than being merged into it, so keys it leaves out take the schema's defaults

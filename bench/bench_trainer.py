@@ -20,10 +20,11 @@ import time
 import numpy as np
 import torch
 
-from lottery import fused
-from lottery.data import make_regression_data
-from lottery.nets import NetParams, init_params, seed_address
-from lottery.trainer import ChunkRunner, TrainSettings, chunk_size, train_grid
+from lottery.liu_tegmark import fused
+from lottery.liu_tegmark.data import make_regression_data
+from lottery.liu_tegmark.nets import NetParams, init_params
+from lottery.core.seeds import seed_address
+from lottery.liu_tegmark.trainer import ChunkRunner, TrainSettings, chunk_size, train_grid
 
 PAPER_WIDTHS = (1, 2, 3, 4, 10, 20, 30, 40, 50)
 PAPER_SEEDS, PAPER_STEPS = 1000, 50_000

@@ -15,9 +15,10 @@ import time
 import numpy as np
 import torch
 
-from lottery.data import make_regression_data
-from lottery.nets import init_params, seed_address
-from lottery.trainer import TrainSettings, train_grid
+from lottery.liu_tegmark.data import make_regression_data
+from lottery.liu_tegmark.nets import init_params
+from lottery.core.seeds import seed_address
+from lottery.liu_tegmark.trainer import TrainSettings, train_grid
 
 
 def main() -> None:

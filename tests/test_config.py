@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from conftest import REPO, run_snakemake
-from lottery.config import ConfigError, load_config, validate_config
+from lottery.core.config import ConfigError, load_config, validate_config
 
 SCHEMA = REPO / "config" / "schema.yaml"
 

@@ -17,8 +17,8 @@ import torch
 import yaml
 
 from conftest import REPO, run_snakemake
-from lottery.config import ConfigError, validate_config
-from lottery.storage import ResultsError, read_frame
+from lottery.core.config import ConfigError, validate_config
+from lottery.core.storage import ResultsError, read_frame
 
 SCHEMA = REPO / "config" / "schema.yaml"
 BASE = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
@@ -141,11 +141,12 @@ def test_truncated_results_file_names_the_file_and_its_rule(test_config_run, tmp
 
 
 def test_diverging_nets_are_flagged_not_fatal_and_counted_in_the_report() -> None:
-    from lottery.analysis.scaling import median_losses
-    from lottery.data import make_regression_data
-    from lottery.nets import init_params, seed_address
-    from lottery.report import scaling_macros
-    from lottery.trainer import TrainSettings, train_grid
+    from lottery.liu_tegmark.analysis.scaling import median_losses
+    from lottery.liu_tegmark.data import make_regression_data
+    from lottery.liu_tegmark.nets import init_params
+    from lottery.core.seeds import seed_address
+    from lottery.liu_tegmark.report_scaling import scaling_macros
+    from lottery.liu_tegmark.trainer import TrainSettings, train_grid
 
     d = make_regression_data("x2", 32, 64, -2.0, 2.0, 0)
     t = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
@@ -165,7 +166,7 @@ def test_diverging_nets_are_flagged_not_fatal_and_counted_in_the_report() -> Non
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
 def test_device_cuda_without_a_gpu_is_a_clear_error(monkeypatch) -> None:
-    from lottery.devices import DeviceError, resolve_device
+    from lottery.core.devices import DeviceError, resolve_device
 
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
     with pytest.raises(DeviceError, match=r"config key 'device' is 'cuda' but no CUDA GPU is visible "

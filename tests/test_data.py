@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lottery.data import load_regression_data, make_regression_data, save_regression_data
-from lottery.targets import TARGETS, get_target
+from lottery.liu_tegmark.data import load_regression_data, make_regression_data, save_regression_data
+from lottery.liu_tegmark.targets import TARGETS, get_target
 
 
 def test_data_is_reproducible_and_per_target(tmp_path) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lottery.storage import read_frame
+from lottery.core.storage import read_frame
 
 
 @pytest.fixture(scope="module")

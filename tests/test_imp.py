@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from lottery.imp import data as mix
-from lottery.imp.calibration import ece
-from lottery.imp.images import DataMissingError, load_cifar10, load_mnist
-from lottery.imp.models import architecture, init_models
-from lottery.imp.pruning import full_masks, prune_global, remaining
-from lottery.imp.store import load_checkpoint, save_checkpoint
-from lottery.imp.tasks import mixture_task
-from lottery.imp.train import PruneSettings, Task, TrainSettings, imp_rounds, train_masked
+from lottery.arora import data as mix
+from lottery.arora.calibration import ece
+from lottery.arora.images import DataMissingError, load_cifar10, load_mnist
+from lottery.arora.models import architecture, init_models
+from lottery.arora.pruning import full_masks, prune_global, remaining
+from lottery.arora.store import load_checkpoint, save_checkpoint
+from lottery.arora.tasks import mixture_task
+from lottery.arora.train import PruneSettings, Task, TrainSettings, imp_rounds, train_masked
 
 CPU = torch.device("cpu")
 
@@ -228,7 +228,7 @@ def _run_command(out, settings):
 def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
     import pandas as pd
 
-    import lottery.imp.store as store
+    import lottery.arora.store as store
 
     settings = {"seed": 0, "dtype": "float64", "bins": 15, "device": "cpu", "threads": 1, "repetitions": 2,
                 "bias": False, "train": {"epochs": 3, "batch_size": 32, "lr": 0.1, "momentum": 0.9},
@@ -264,7 +264,7 @@ def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
 def test_config_errors_name_the_imp_key(imp, key):
     from pathlib import Path
 
-    from lottery.config import ConfigError, validate_config
+    from lottery.core.config import ConfigError, validate_config
 
     schema = Path(__file__).resolve().parents[1] / "config" / "schema.yaml"
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):

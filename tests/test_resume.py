@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 import torch
 
-from lottery import fused
-from lottery.checkpoint import Checkpoint, Interrupted, save_atomic
-from lottery.data import make_regression_data
-from lottery.nets import init_params, seed_address
-from lottery.trainer import GridResult, TrainSettings, train_grid
+from lottery.liu_tegmark import fused
+from lottery.core.checkpoint import Checkpoint, Interrupted, save_atomic
+from lottery.liu_tegmark.data import make_regression_data
+from lottery.liu_tegmark.nets import init_params
+from lottery.core.seeds import seed_address
+from lottery.liu_tegmark.trainer import GridResult, TrainSettings, train_grid
 from stress.kill_resume import GridJob, differences
 
 

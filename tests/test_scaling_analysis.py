@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lottery.analysis.scaling import bootstrap_exponent, exponent_table, fit_exponent, median_losses
+from lottery.liu_tegmark.analysis.scaling import bootstrap_exponent, exponent_table, fit_exponent, median_losses
 
 
 def _frame(alpha: float, widths=(1, 2, 4, 8, 16), seeds: int = 200, noise: float = 0.3) -> pd.DataFrame:
@@ -52,7 +52,7 @@ def test_exponent_table_per_range() -> None:
 
 
 def test_verdict_follows_the_interval_not_the_point_estimate() -> None:
-    from lottery.report import exponent_verdict
+    from lottery.liu_tegmark.report_scaling import exponent_verdict
 
     assert exponent_verdict(1.3, 0.9, 1.5).startswith("consistent")
     assert exponent_verdict(1.05, 1.02, 1.09).startswith("steeper")

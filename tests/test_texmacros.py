@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lottery.texmacros import camel, format_number, macro_lines
+from lottery.core.texmacros import camel, format_number, macro_lines
 
 
 def test_camel_makes_letters_only_names() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lottery.analysis import algorithms as alg
-from lottery.analysis.distill import distill_nets
-from lottery.analysis.ensembling import ensembling_table, harmonic_ensemble, random_pair_ensembles
-from lottery.analysis.tickets import (
+from lottery.liu_tegmark.analysis import algorithms as alg
+from lottery.liu_tegmark.analysis.distill import distill_nets
+from lottery.liu_tegmark.analysis.ensembling import ensembling_table, harmonic_ensemble, random_pair_ensembles
+from lottery.liu_tegmark.analysis.tickets import (
     effective_tickets,
     error_correlation,
     mirror_pairs,

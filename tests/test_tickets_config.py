@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from lottery.config import ConfigError, validate_config
+from lottery.core.config import ConfigError, validate_config
 
 SCHEMA = REPO / "config" / "schema.yaml"
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 
 from conftest import REPO
-from lottery.analysis.algorithms import PARAM_NAMES
-from lottery.config import validate_config
-from lottery.report_tickets import tickets_macros
+from lottery.liu_tegmark.analysis.algorithms import PARAM_NAMES
+from lottery.core.config import validate_config
+from lottery.liu_tegmark.report_tickets import tickets_macros
 
 
 def _frames(n_clusters: int, lucky_v2: float, ks: list[float], ratio: float, best_distilled: float) -> dict:

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from lottery.data import make_regression_data
-from lottery.nets import ACTIVATIONS, NetParams, init_params, seed_address
-from lottery.trainer import TrainSettings, train_grid
+from lottery.liu_tegmark.data import make_regression_data
+from lottery.liu_tegmark.nets import ACTIVATIONS, NetParams, init_params
+from lottery.core.seeds import seed_address
+from lottery.liu_tegmark.trainer import TrainSettings, train_grid
 
 STEPS = 120
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 from test_trainer import _data, _init, _reference
 
-from lottery import fused
-from lottery.nets import ACTIVATIONS
-from lottery.trainer import ChunkRunner, TrainSettings, choose_implementation, train_grid
+from lottery.liu_tegmark import fused
+from lottery.liu_tegmark.nets import ACTIVATIONS
+from lottery.liu_tegmark.trainer import ChunkRunner, TrainSettings, choose_implementation, train_grid
 
 needs_kernel = pytest.mark.skipif(fused.load() is None, reason="no C++ compiler: fused kernel unavailable")
 

@@ -11,7 +11,7 @@ import importlib
 import logging
 import sys
 
-from .commands import COMMANDS, STAGES
+from lottery.commands import COMMANDS, STAGES
 
 log = logging.getLogger("lottery")
 
@@ -30,9 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .config import ConfigError
-    from .errors import DeviceError, ResultsError
-    from .paper import PaperError
+    from lottery.core.config import ConfigError
+    from lottery.core.errors import DeviceError, ResultsError
+    from lottery.core.latex import PaperError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)

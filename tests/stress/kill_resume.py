@@ -40,7 +40,7 @@ class GridJob:
     checkpoint_every: int = 100
 
     def __post_init__(self) -> None:
-        from lottery.data import make_regression_data, save_regression_data
+        from lottery.liu_tegmark.data import make_regression_data, save_regression_data
 
         self.workdir = Path(self.workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ class GridJob:
 
 def differences(a: Path, b: Path) -> list[str]:
     """Names of the frames in which two grid files differ (values, not file bytes)."""
-    from lottery.storage import read_frame
+    from lottery.core.storage import read_frame
 
     bad = []
     for key in FRAMES:

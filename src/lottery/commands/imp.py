@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import INT, MANY, REQ, command, settings_of
+from lottery.commands import INT, MANY, REQ, command, settings_of
 
 log = logging.getLogger("lottery")
 
 
 def _task_arrays(s: dict, dataset: str, classes: int):
-    from ..imp.images import load_cifar10, load_digits_data, load_mnist
-    from ..imp.tasks import image_task, mixture_task
+    from lottery.arora.images import load_cifar10, load_digits_data, load_mnist
+    from lottery.arora.tasks import image_task, mixture_task
 
     if dataset in ("linear", "xor"):
         m = s["mixture"]
@@ -40,14 +40,14 @@ def imp_run(args: argparse.Namespace) -> None:
     """IMP of every (nu, repetition) model of one start architecture and width, vectorised."""
     import torch
 
-    from ..devices import resolve_device, resolve_dtype
-    from ..imp.analysis import round_metrics
-    from ..imp.models import architecture, init_models
-    from ..imp.pruning import remaining
-    from ..imp.store import load_checkpoint, save_checkpoint, write_run
-    from ..imp.train import PruneSettings, Task, TrainSettings, imp_rounds
-    from ..nets import seed_address
-    from ..progress import Progress
+    from lottery.core.devices import resolve_device, resolve_dtype
+    from lottery.arora.analysis import round_metrics
+    from lottery.arora.models import architecture, init_models
+    from lottery.arora.pruning import remaining
+    from lottery.arora.store import load_checkpoint, save_checkpoint, write_run
+    from lottery.arora.train import PruneSettings, Task, TrainSettings, imp_rounds
+    from lottery.core.seeds import seed_address
+    from lottery.core.progress import Progress
 
     s = settings_of(args)
     torch.set_num_threads(s["threads"])
@@ -103,8 +103,8 @@ def imp_run(args: argparse.Namespace) -> None:
 @command("imp-summary", ("--runs", MANY), ("--out", REQ))
 def imp_summary(args: argparse.Namespace) -> None:
     """Every round of every IMP run, and each trajectory's best pruned model, in one file."""
-    from ..imp.analysis import best_rounds
-    from ..storage import atomic_hdf, read_frame
+    from lottery.arora.analysis import best_rounds
+    from lottery.core.storage import atomic_hdf, read_frame
 
     rounds = pd.concat([read_frame(p, "rounds") for p in args.runs], ignore_index=True)
     best = best_rounds(rounds)
@@ -117,7 +117,7 @@ def imp_summary(args: argparse.Namespace) -> None:
 
 def _kind_rounds(models: pd.DataFrame, rounds: pd.DataFrame) -> dict[str, np.ndarray]:
     """Round index of the full (0) and the best pruned model of each model of one run, in model order."""
-    from ..imp.analysis import best_rounds
+    from lottery.arora.analysis import best_rounds
 
     order = models[["nu", "repetition"]].reset_index(names="model")
     best = order.merge(best_rounds(rounds), on=["nu", "repetition"], how="left").sort_values("model")
@@ -128,12 +128,12 @@ def _mixture_calibration(path: str, s: dict, task: str) -> dict[str, pd.DataFram
     """Fig 5 data of one mixture run at its first figure nu, from stored weights and test probabilities."""
     import torch
 
-    from ..imp import data as mix
-    from ..imp.analysis import posterior_frames
-    from ..imp.models import architecture
-    from ..imp.store import read_probs, read_weights
-    from ..nets import seed_address
-    from ..storage import read_frame
+    from lottery.arora import data as mix
+    from lottery.arora.analysis import posterior_frames
+    from lottery.arora.models import architecture
+    from lottery.arora.store import read_probs, read_weights
+    from lottery.core.seeds import seed_address
+    from lottery.core.storage import read_frame
 
     nu = s["mixture"][task]["figure_nus"][0]
     models, rounds, labels = read_frame(path, "models"), read_frame(path, "rounds"), read_frame(path, "labels")
@@ -157,8 +157,8 @@ def _mixture_calibration(path: str, s: dict, task: str) -> dict[str, pd.DataFram
 
 def _probs_by_kind(path: str, n_classes: int, nu: float | None) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per kind (full, pruned): test probabilities ``[models, n, C]`` and clean/noisy labels ``[models, n]``."""
-    from ..imp.store import read_probs
-    from ..storage import read_frame
+    from lottery.arora.store import read_probs
+    from lottery.core.storage import read_frame
 
     models, rounds, labels = read_frame(path, "models"), read_frame(path, "rounds"), read_frame(path, "labels")
     kinds = _kind_rounds(models, rounds)
@@ -175,8 +175,8 @@ def _probs_by_kind(path: str, n_classes: int, nu: float | None) -> dict[str, tup
 @command("imp-calibration", ("--mixture-runs", MANY), ("--real-runs", MANY), ("--settings", REQ), ("--out", REQ))
 def imp_calibration(args: argparse.Namespace) -> None:
     """Data of Figs 5, 6 and S4 from stored weights and test probabilities (no retraining)."""
-    from ..imp.analysis import classwise_reliability, top_label_reliability
-    from ..storage import atomic_hdf, read_frame
+    from lottery.arora.analysis import classwise_reliability, top_label_reliability
+    from lottery.core.storage import atomic_hdf, read_frame
 
     s = settings_of(args)
     keys = ("line", "reliab5", "cloud", "classwise", "confidence", "s4")
@@ -208,7 +208,7 @@ def imp_calibration(args: argparse.Namespace) -> None:
 
 
 def _fig_inputs(s: dict, summary: str | None, calibration: str | None) -> dict[str, pd.DataFrame]:
-    from ..storage import read_frame
+    from lottery.core.storage import read_frame
 
     out = {}
     if summary:
@@ -253,8 +253,8 @@ def _trajectories(rounds: pd.DataFrame, s: dict) -> pd.DataFrame:
 
 
 def _build_figure(name: str, f: dict[str, pd.DataFrame], s: dict):
-    from ..imp.analysis import effective_summary, sparse_curves
-    from ..plots import imp as plots
+    from lottery.arora.analysis import effective_summary, sparse_curves
+    from lottery.arora import plots
 
     img = s["images"]
     if name == "fig1":
@@ -294,7 +294,7 @@ IMP_FIGURES = ("fig1", "fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7",
          ("--calibration", {}), ("--settings", REQ), ("--out", REQ))
 def imp_figure(args: argparse.Namespace) -> None:
     """One [AR] figure from the stored IMP summary and calibration data."""
-    from ..plots.style import save_figure
+    from lottery.core.style import save_figure
 
     s = settings_of(args)
     save_figure(_build_figure(args.name, _fig_inputs(s, args.summary, args.calibration), s), args.out)
@@ -304,9 +304,9 @@ def imp_figure(args: argparse.Namespace) -> None:
          ("--macros", REQ))
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
-    from ..imp.analysis import dense_bumps, table_one
-    from ..imp.report import BUMP_TOLERANCE, imp_macros, table_cases, table_tex
-    from ..texmacros import write_tex
+    from lottery.arora.analysis import dense_bumps, table_one
+    from lottery.arora.report import BUMP_TOLERANCE, imp_macros, table_cases, table_tex
+    from lottery.core.texmacros import write_tex
 
     s = settings_of(args)
     f = _fig_inputs(s, args.summary, args.calibration)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 
-from . import REQ, command
+from lottery.commands import REQ, command
 
 
 @command("paper", ("--tex", REQ), ("--out", REQ))
 def paper(args: argparse.Namespace) -> None:
     """Build paper/paper.pdf with latexmk."""
-    from ..paper import build_pdf
+    from lottery.core.latex import build_pdf
 
     build_pdf(args.tex, args.out)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import INT, MANY, REQ, command, settings_of
+from lottery.commands import INT, MANY, REQ, command, settings_of
 
 log = logging.getLogger("lottery")
 
@@ -16,7 +16,7 @@ log = logging.getLogger("lottery")
 @command("data", ("--target", REQ), ("--settings", REQ), ("--out", REQ))
 def make_data(args: argparse.Namespace) -> None:
     """Draw the fixed train and test sets of one target."""
-    from ..data import make_regression_data, save_regression_data
+    from lottery.liu_tegmark.data import make_regression_data, save_regression_data
 
     s = settings_of(args)
     data = make_regression_data(args.target, s["n_train"], s["n_test"], s["x_min"], s["x_max"], s["seed"])
@@ -35,12 +35,13 @@ def train_grid_job(args: argparse.Namespace) -> None:
     """
     import torch
 
-    from ..checkpoint import Checkpoint, Interrupted, stop_on_sigterm
-    from ..data import load_regression_data
-    from ..devices import resolve_device, resolve_dtype
-    from ..nets import init_params, seed_address
-    from ..storage import write_grid
-    from ..trainer import TrainSettings, train_grid
+    from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
+    from lottery.liu_tegmark.data import load_regression_data
+    from lottery.core.devices import resolve_device, resolve_dtype
+    from lottery.liu_tegmark.nets import init_params
+    from lottery.core.seeds import seed_address
+    from lottery.liu_tegmark.grids import write_grid
+    from lottery.liu_tegmark.trainer import TrainSettings, train_grid
 
     s = settings_of(args)
     torch.set_num_threads(s["threads"])
@@ -77,8 +78,9 @@ def train_grid_job(args: argparse.Namespace) -> None:
          ("--fits", REQ))
 def scaling_fit(args: argparse.Namespace) -> None:
     """Median loss per width and the fitted exponents with bootstrap intervals."""
-    from ..analysis.scaling import exponent_table, median_losses
-    from ..storage import read_summaries, write_table
+    from lottery.liu_tegmark.analysis.scaling import exponent_table, median_losses
+    from lottery.liu_tegmark.grids import read_summaries
+    from lottery.core.storage import write_table
 
     s = settings_of(args)
     summary = read_summaries(args.grids)
@@ -93,8 +95,8 @@ def scaling_fit(args: argparse.Namespace) -> None:
 @command("fig-scaling", ("--medians", REQ), ("--fits", REQ), ("--target", REQ), ("--settings", REQ), ("--out", REQ))
 def fig_scaling(args: argparse.Namespace) -> None:
     """[LT] Fig 1c."""
-    from ..plots.scaling import plot_scaling_law
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.scaling import plot_scaling_law
+    from lottery.core.style import save_figure
 
     s = settings_of(args)
     medians, fits = pd.read_csv(args.medians), pd.read_csv(args.fits)
@@ -105,9 +107,9 @@ def fig_scaling(args: argparse.Namespace) -> None:
 @command("fig-histograms", ("--summary", REQ), ("--target", REQ), ("--out", REQ))
 def fig_histograms(args: argparse.Namespace) -> None:
     """[LT] Fig 3."""
-    from ..plots.scaling import plot_loss_histograms
-    from ..plots.style import save_figure
-    from ..storage import read_frame
+    from lottery.liu_tegmark.plots.scaling import plot_loss_histograms
+    from lottery.core.style import save_figure
+    from lottery.core.storage import read_frame
 
     summary = read_frame(args.summary, "table")
     summary = summary[summary["target"] == args.target]
@@ -117,8 +119,8 @@ def fig_histograms(args: argparse.Namespace) -> None:
 @command("scaling-tex", ("--medians", REQ), ("--fits", REQ), ("--settings", REQ), ("--table", REQ), ("--macros", REQ))
 def scaling_tex(args: argparse.Namespace) -> None:
     """The exponent table and the scaling section's macros."""
-    from ..report import scaling_macros, scaling_table
-    from ..texmacros import write_tex
+    from lottery.liu_tegmark.report_scaling import scaling_macros, scaling_table
+    from lottery.core.texmacros import write_tex
 
     medians, fits = pd.read_csv(args.medians), pd.read_csv(args.fits)
     write_tex(scaling_table(fits), args.table)

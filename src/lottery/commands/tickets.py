@@ -8,15 +8,15 @@ import logging
 import numpy as np
 import pandas as pd
 
-from . import MANY, REQ, command, settings_of
+from lottery.commands import MANY, REQ, command, settings_of
 
 log = logging.getLogger("lottery")
 
 
 def _losses(path: str) -> tuple[np.ndarray, np.ndarray]:
     """Seeds and test losses of the converged nets of one grid file."""
-    from ..analysis.scaling import converged
-    from ..storage import read_frame
+    from lottery.liu_tegmark.analysis.scaling import converged
+    from lottery.core.storage import read_frame
 
     summary = converged(read_frame(path, "summary"))
     return summary["seed"].to_numpy(), summary["test_loss"].to_numpy()
@@ -24,7 +24,7 @@ def _losses(path: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _scalar_params(path: str, seeds: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """``w, b, v [S, N]`` and ``c [S]`` of a scalar-input grid, optionally only ``seeds``."""
-    from ..storage import read_params
+    from lottery.liu_tegmark.grids import read_params
 
     all_seeds, p = read_params(path)
     p = p.numpy()
@@ -33,7 +33,7 @@ def _scalar_params(path: str, seeds: np.ndarray | None = None) -> dict[str, np.n
 
 
 def _write(path: str, frames: dict[str, pd.DataFrame]) -> None:
-    from ..storage import atomic_hdf
+    from lottery.core.storage import atomic_hdf
 
     with atomic_hdf(path) as store:
         for key, frame in frames.items():
@@ -41,7 +41,7 @@ def _write(path: str, frames: dict[str, pd.DataFrame]) -> None:
 
 
 def _frames(path: str, *keys: str) -> list[pd.DataFrame]:
-    from ..storage import read_frame
+    from lottery.core.storage import read_frame
 
     return [read_frame(path, k) for k in keys]
 
@@ -49,7 +49,7 @@ def _frames(path: str, *keys: str) -> list[pd.DataFrame]:
 @command("tickets-algorithms", ("--grid", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_algorithms(args: argparse.Namespace) -> None:
     """[LT] Figs 2b, 2c, 9: peaks of the width-2 log-loss histogram, PCA and clusters."""
-    from ..analysis import algorithms as alg
+    from lottery.liu_tegmark.analysis import algorithms as alg
 
     s = settings_of(args)
     seeds, losses = _losses(args.grid)
@@ -78,8 +78,8 @@ def tickets_algorithms(args: argparse.Namespace) -> None:
 @command("tickets-ensembling", ("--grids", MANY), ("--settings", REQ), ("--out", REQ))
 def tickets_ensembling(args: argparse.Namespace) -> None:
     """[LT] Fig 4: width-N losses vs half-harmonic ensembles of width-N/2 pairs."""
-    from ..analysis.ensembling import ensembling_table
-    from ..storage import read_frame
+    from lottery.liu_tegmark.analysis.ensembling import ensembling_table
+    from lottery.core.storage import read_frame
 
     s = settings_of(args)
     by_width = {}
@@ -94,7 +94,7 @@ def tickets_ensembling(args: argparse.Namespace) -> None:
 @command("tickets-symmetry", ("--grid", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_symmetry(args: argparse.Namespace) -> None:
     """[LT] Fig 2a: first-layer (w, b) of a wide net and its mirror-symmetry measure."""
-    from ..analysis.tickets import mirror_symmetry
+    from lottery.liu_tegmark.analysis.tickets import mirror_symmetry
 
     p = _scalar_params(args.grid)
     w, b = p["w"][0], p["b"][0]
@@ -107,8 +107,8 @@ def tickets_symmetry(args: argparse.Namespace) -> None:
 @command("tickets-splitting", ("--grids", MANY), ("--settings", REQ), ("--out", REQ))
 def tickets_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12: every net split into mirror-pair tickets; panels of the median-loss net."""
-    from ..analysis.tickets import numpy_activation, split_nets
-    from ..targets import get_target
+    from lottery.liu_tegmark.analysis.tickets import numpy_activation, split_nets
+    from lottery.liu_tegmark.targets import get_target
 
     s = settings_of(args)
     act = numpy_activation(s["activation"], s["negative_slope"])
@@ -128,9 +128,9 @@ def tickets_splitting(args: argparse.Namespace) -> None:
 @command("tickets-distill", ("--wide", REQ), ("--narrow", REQ), ("--data", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_distill(args: argparse.Namespace) -> None:
     """[LT] Fig 13: width-2 nets distilled from the best ticket of each wide net."""
-    from ..analysis.distill import distill_nets
-    from ..analysis.tickets import numpy_activation
-    from ..data import load_regression_data
+    from lottery.liu_tegmark.analysis.distill import distill_nets
+    from lottery.liu_tegmark.analysis.tickets import numpy_activation
+    from lottery.liu_tegmark.data import load_regression_data
 
     s = settings_of(args)
     data = load_regression_data(args.data)
@@ -147,8 +147,8 @@ def tickets_distill(args: argparse.Namespace) -> None:
 @command("fig-width2-histogram", ("--algorithms", REQ), ("--out", REQ))
 def fig_width2_histogram(args: argparse.Namespace) -> None:
     """[LT] Fig 2b."""
-    from ..plots.algorithms import plot_width2_histogram
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.algorithms import plot_width2_histogram
+    from lottery.core.style import save_figure
 
     nets, peaks = _frames(args.algorithms, "nets", "peaks")
     save_figure(plot_width2_histogram(nets, peaks), args.out)
@@ -157,8 +157,8 @@ def fig_width2_histogram(args: argparse.Namespace) -> None:
 @command("fig-algorithms-pca", ("--algorithms", REQ), ("--out", REQ))
 def fig_algorithms_pca(args: argparse.Namespace) -> None:
     """[LT] Fig 9."""
-    from ..plots.algorithms import plot_pca_clusters
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.algorithms import plot_pca_clusters
+    from lottery.core.style import save_figure
 
     nets, clusters = _frames(args.algorithms, "nets", "clusters")
     save_figure(plot_pca_clusters(nets, clusters), args.out)
@@ -168,9 +168,9 @@ def fig_algorithms_pca(args: argparse.Namespace) -> None:
          ("--settings", REQ), ("--out", REQ))
 def fig_algorithms_neurons(args: argparse.Namespace) -> None:
     """[LT] Fig 10 (post-activations vs x) or Fig 11 (on the activation curve)."""
-    from ..analysis.tickets import numpy_activation
-    from ..plots.algorithms import plot_cluster_neurons
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.analysis.tickets import numpy_activation
+    from lottery.liu_tegmark.plots.algorithms import plot_cluster_neurons
+    from lottery.core.style import save_figure
 
     s = settings_of(args)
     (clusters,) = _frames(args.algorithms, "clusters")
@@ -181,8 +181,8 @@ def fig_algorithms_neurons(args: argparse.Namespace) -> None:
 @command("fig-ensembling", ("--ensembling", REQ), ("--out", REQ))
 def fig_ensembling(args: argparse.Namespace) -> None:
     """[LT] Fig 4."""
-    from ..plots.tickets import plot_ensembling
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.tickets import plot_ensembling
+    from lottery.core.style import save_figure
 
     table, samples = _frames(args.ensembling, "table", "samples")
     save_figure(plot_ensembling(table, samples), args.out)
@@ -191,8 +191,8 @@ def fig_ensembling(args: argparse.Namespace) -> None:
 @command("fig-symmetry", ("--symmetry", REQ), ("--out", REQ))
 def fig_symmetry(args: argparse.Namespace) -> None:
     """[LT] Fig 2a."""
-    from ..plots.tickets import plot_symmetry
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.tickets import plot_symmetry
+    from lottery.core.style import save_figure
 
     neurons, stats = _frames(args.symmetry, "neurons", "stats")
     save_figure(plot_symmetry(neurons, stats.iloc[0]), args.out)
@@ -201,8 +201,8 @@ def fig_symmetry(args: argparse.Namespace) -> None:
 @command("fig-splitting", ("--splitting", REQ), ("--out", REQ))
 def fig_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12."""
-    from ..plots.tickets import plot_splitting
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.tickets import plot_splitting
+    from lottery.core.style import save_figure
 
     frames = _frames(args.splitting, "tickets", "corr", "curves", "neurons", "counts")
     save_figure(plot_splitting(*frames), args.out)
@@ -211,8 +211,8 @@ def fig_splitting(args: argparse.Namespace) -> None:
 @command("fig-distill", ("--distill", REQ), ("--out", REQ))
 def fig_distill(args: argparse.Namespace) -> None:
     """[LT] Fig 13."""
-    from ..plots.tickets import plot_distill
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.tickets import plot_distill
+    from lottery.core.style import save_figure
 
     distilled, ordinary = _frames(args.distill, "distilled", "ordinary")
     save_figure(plot_distill(distilled, ordinary), args.out)
@@ -221,9 +221,9 @@ def fig_distill(args: argparse.Namespace) -> None:
 @command("fig-target-histograms", ("--summary", REQ), ("--out", REQ))
 def fig_target_histograms(args: argparse.Namespace) -> None:
     """[LT] Figs 5 and 6: log-loss histograms per target and width."""
-    from ..plots.targets import plot_target_histograms
-    from ..plots.style import save_figure
-    from ..storage import read_frame
+    from lottery.liu_tegmark.plots.targets import plot_target_histograms
+    from lottery.core.style import save_figure
+    from lottery.core.storage import read_frame
 
     save_figure(plot_target_histograms(read_frame(args.summary, "table")), args.out)
 
@@ -231,8 +231,8 @@ def fig_target_histograms(args: argparse.Namespace) -> None:
 @command("fig-target-scaling", ("--medians", REQ), ("--fits", REQ), ("--out", REQ))
 def fig_target_scaling(args: argparse.Namespace) -> None:
     """[LT] Figs 7 and 8: median loss vs width per target with the N^-1 line."""
-    from ..plots.targets import plot_target_scaling
-    from ..plots.style import save_figure
+    from lottery.liu_tegmark.plots.targets import plot_target_scaling
+    from lottery.core.style import save_figure
 
     save_figure(plot_target_scaling(pd.read_csv(args.medians), pd.read_csv(args.fits)), args.out)
 
@@ -242,8 +242,8 @@ def fig_target_scaling(args: argparse.Namespace) -> None:
          ("--settings", REQ), ("--macros", REQ), ("--clusters", REQ), ("--fits-table", REQ))
 def tickets_tex(args: argparse.Namespace) -> None:
     """Every number of the ticket sections, the cluster table and the other-targets exponents."""
-    from ..report_tickets import cluster_table, target_fits_table, tickets_macros
-    from ..texmacros import write_tex
+    from lottery.liu_tegmark.report_tickets import cluster_table, target_fits_table, tickets_macros
+    from lottery.core.texmacros import write_tex
 
     algorithms = dict(zip(["nets", "clusters", "scores", "lucky", "peaks", "taylor"],
                           _frames(args.algorithms, "nets", "clusters", "scores", "lucky", "peaks", "taylor")))

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..nets import seed_address
-from . import data as mix
-from .images import ImageData, keep_classes
+from lottery.core.seeds import seed_address
+from lottery.arora import data as mix
+from lottery.arora.images import ImageData, keep_classes
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """[AR] figures: dense and sparse double descent, effective parameters, calibration.
 
-Each function takes tidy frames (from :mod:`lottery.imp.analysis`) and returns a figure.
+Each function takes tidy frames (from :mod:`lottery.arora.analysis`) and returns a figure.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import cm, colors
 
-from . import style  # noqa: F401  (the shared rcParams)
+from lottery.core import style  # noqa: F401  (the shared rcParams)
 
 KIND_STYLE = {"full": dict(color="tab:red", label="full"), "pruned": dict(color="tab:blue", label="best pruned")}
 TASK_COLORS = {"linear": "tab:blue", "xor": "tab:orange"}

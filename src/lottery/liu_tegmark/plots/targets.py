@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analysis.scaling import converged
-from ..targets import get_target
-from .style import label_widths, plt
+from lottery.liu_tegmark.analysis.scaling import converged
+from lottery.liu_tegmark.targets import get_target
+from lottery.core.style import label_widths, plt
 
 
 def plot_target_histograms(summary: pd.DataFrame) -> plt.Figure:

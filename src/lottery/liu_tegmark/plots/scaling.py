@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..analysis.scaling import converged
-from .style import ACTIVATION_COLORS, plt
+from lottery.liu_tegmark.analysis.scaling import converged
+from lottery.core.style import ACTIVATION_COLORS, plt
 
 
 def plot_scaling_law(medians: pd.DataFrame, fits: pd.DataFrame, reference_width: int, fit_range: str) -> plt.Figure:

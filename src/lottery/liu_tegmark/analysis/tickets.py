@@ -129,10 +129,10 @@ def mirror_symmetry(w: np.ndarray, b: np.ndarray, shuffles: int, rng: np.random.
 
 
 def numpy_activation(name: str, negative_slope: float = 0.01):
-    """The activation of :mod:`lottery.nets` as a float64 numpy function."""
+    """The activation of :mod:`lottery.liu_tegmark.nets` as a float64 numpy function."""
     import torch
 
-    from ..nets import activation_fns
+    from lottery.liu_tegmark.nets import activation_fns
 
     act, _ = activation_fns(name, negative_slope)
     return lambda z: act(torch.as_tensor(np.asarray(z, dtype=np.float64))).numpy()

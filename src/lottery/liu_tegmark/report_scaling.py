@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .texmacros import camel, format_number, macro_lines
+from lottery.core.texmacros import camel, format_number, macro_lines
 
 ACTIVATION_NAMES = {"silu": "SiLU", "leaky_relu": "LeakyReLU", "relu": "ReLU", "tanh": "tanh"}
 

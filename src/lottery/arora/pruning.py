@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from .models import Params, is_prunable
+from lottery.arora.models import Params, is_prunable
 
 
 def full_masks(params: Params) -> Params:

@@ -3,7 +3,7 @@
 The gradient of each net's mean squared error and the Adam update are written out by hand
 (no autograd graph). Three implementations run them: the eager torch step, the same step
 compiled whole by ``torch.compile`` (the GPU path), and a fused C++ kernel that runs many
-steps per call with each seed's state in cache (the CPU path; :mod:`lottery.fused`).
+steps per call with each seed's state in cache (the CPU path; :mod:`lottery.liu_tegmark.fused`).
 Seeds are independent: the objective is the *sum* over seeds of each seed's own loss, so
 seed s follows exactly the trajectory a standalone ``nn.Module`` + ``torch.optim.Adam``
 would. Seeds are processed in chunks whose working set stays in cache; a chunk runs all
@@ -21,10 +21,10 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import fused
-from .checkpoint import Checkpoint, Interrupted, fingerprint
-from .nets import NetParams, activation_fns, mse
-from .progress import Progress
+from lottery.liu_tegmark import fused
+from lottery.core.checkpoint import Checkpoint, Interrupted, fingerprint
+from lottery.liu_tegmark.nets import NetParams, activation_fns, mse
+from lottery.core.progress import Progress
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
@@ -121,7 +121,7 @@ def _step_fn(activation: str, negative_slope: float, compiled: bool) -> Callable
 def choose_implementation(settings: TrainSettings, device: torch.device) -> str:
     """``compile: false`` is the eager torch step; ``compile: true`` is the fastest compiled one.
 
-    On CPU that is the fused C++ kernel (:mod:`lottery.fused`), on GPU the whole step compiled
+    On CPU that is the fused C++ kernel (:mod:`lottery.liu_tegmark.fused`), on GPU the whole step compiled
     by ``torch.compile``. Without a C++ compiler both compiled paths are unavailable on CPU,
     so it falls back to eager (logged). The choice depends only on the machine and the
     settings, so every chunk of a grid uses the same implementation.
@@ -334,7 +334,7 @@ def train_grid(
 
     With a ``checkpoint``, progress is saved every ``checkpoint.every`` steps and after each
     chunk, a matching saved checkpoint is resumed, and a stop request saves and raises
-    :class:`~lottery.checkpoint.Interrupted`. Every step is a pure function of the saved
+    :class:`~lottery.core.checkpoint.Interrupted`. Every step is a pure function of the saved
     state, so a resumed run's result is bit-identical to an uninterrupted one.
     """
     start = time.perf_counter()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..texmacros import camel, format_number, macro_lines
+from lottery.core.texmacros import camel, format_number, macro_lines
 
 NAMES = {"linear": "linear mixture", "xor": "XOR mixture", "digits": "8x8 digits", "mnist": "MNIST",
          "cifar10": "CIFAR-10", "fcn2": "FCN-2", "fcn3": "FCN-3", "resnet": "ResNet-6"}

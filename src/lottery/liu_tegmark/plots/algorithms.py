@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .style import plt
+from lottery.core.style import plt
 
 CLUSTER_CMAP = plt.get_cmap("tab10")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .report import ACTIVATION_NAMES
-from .targets import get_target
-from .texmacros import camel, format_number, macro_lines
+from lottery.liu_tegmark.report_scaling import ACTIVATION_NAMES
+from lottery.liu_tegmark.targets import get_target
+from lottery.core.texmacros import camel, format_number, macro_lines
 
 PAPER_CLUSTERS_MOD_SWAP = 4  # [LT] Appendix B: six clusters, four modulo the neuron swap
 MIRROR_TOLERANCE = 0.1  # relative difference below which a width-2 net counts as a mirror pair

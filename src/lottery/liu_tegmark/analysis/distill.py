@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .tickets import split_tickets, ticket_fit
+from lottery.liu_tegmark.analysis.tickets import split_tickets, ticket_fit
 
 
 def distill_pair(

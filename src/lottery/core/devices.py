@@ -6,7 +6,7 @@ import os
 
 import torch
 
-from .errors import DeviceError
+from lottery.core.errors import DeviceError
 
 log = logging.getLogger("lottery")
 

@@ -13,9 +13,9 @@ from typing import Callable, Iterator
 import torch
 import torch.nn.functional as F
 
-from ..nets import seed_address
-from .models import Params
-from .pruning import full_masks, prune_global
+from lottery.core.seeds import seed_address
+from lottery.arora.models import Params
+from lottery.arora.pruning import full_masks, prune_global
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""IMP results files (HDF5 through :mod:`lottery.storage`) and per-round checkpoints.
+"""IMP results files (HDF5 through :mod:`lottery.core.storage`) and per-round checkpoints.
 
 A run file holds tidy frames: ``models`` (one row per model: keys, nu, repetition, group),
 ``rounds`` (one row per (model, round): weights left, errors, losses, ECEs), ``labels``
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..checkpoint import save_atomic
-from ..storage import ResultsError, atomic_hdf, read_frame
-from .train import ImpState, RoundRecord
+from lottery.core.checkpoint import save_atomic
+from lottery.core.storage import ResultsError, atomic_hdf, read_frame
+from lottery.arora.train import ImpState, RoundRecord
 
 
 def _index(n_models: int, n_rounds: int) -> pd.MultiIndex:
@@ -69,7 +69,7 @@ def read_mask(path: str | Path, layer: str, shape: tuple[int, ...]) -> np.ndarra
 
 
 def save_checkpoint(path: str | Path, settings: str, state: ImpState) -> None:
-    """Atomic (see :func:`lottery.checkpoint.save_atomic`): a kill never leaves half a file."""
+    """Atomic (see :func:`lottery.core.checkpoint.save_atomic`): a kill never leaves half a file."""
     save_atomic({"settings": settings, "state": state}, path)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .style import plt
+from lottery.core.style import plt
 
 
 def plot_ensembling(table: pd.DataFrame, samples: pd.DataFrame) -> plt.Figure:

@@ -7,7 +7,6 @@ activation, width, seed)``, never on which other nets share the batch.
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass, fields
 from typing import Callable
 
@@ -51,12 +50,6 @@ class NetParams:
 
     def numpy(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name).detach().cpu().numpy() for f in fields(self)}
-
-
-def seed_address(*parts: object) -> int:
-    """A 63-bit generator seed from an address such as (init seed, target, act, width, seed)."""
-    words = [zlib.crc32(str(p).encode()) for p in parts]
-    return int(np.random.SeedSequence(words).generate_state(2, np.uint32).view(np.uint64)[0] >> 1)
 
 
 def init_params(addresses: list[int], width: int, dim: int, dtype: torch.dtype) -> NetParams:

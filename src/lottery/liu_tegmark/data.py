@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .targets import get_target
+from lottery.liu_tegmark.targets import get_target
 
 
 @dataclass(frozen=True)
