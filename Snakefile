@@ -1,9 +1,19 @@
 # The lottery-ticket pipeline: config -> data -> trained grids -> analyses -> figures -> paper.
 # `snakemake --cores 2` runs the default (laptop) config; README.md lists the others and
 # which rule makes which figure.
+import sys
 from pathlib import Path
 
 from lottery.core.config import ConfigError, validate_config
+from lottery.core.run_lock import recover
+
+# A run killed with kill -9 leaves Snakemake's lock behind; recognise it before Snakemake
+# locks the directory, so that a plain rerun recovers (`rerun-incomplete` is in the default
+# profile, profiles/default).
+if workflow.is_main_process:
+    _lock_news = recover()
+    if _lock_news:
+        print(f"lottery: {_lock_news}", file=sys.stderr)
 
 # The default config applies only when no --configfile is given: a given file replaces it
 # rather than being merged into it, so keys it leaves out take the schema's defaults

@@ -2,32 +2,50 @@
 # Set up a fresh machine and run the pipeline or its tests:
 #   bash run.sh paper [snakemake args...]   install, then run the default config to paper/paper.pdf
 #   bash run.sh test  [pytest args...]      install, then run the test suite
-# Installs the Python package and its pinned dependencies into .venv, and TeX (latexmk,
-# texlive) plus poppler-utils with apt-get when they are missing and we are root.
+#   bash run.sh lock                        re-resolve envs/requirements.lock after editing pyproject.toml
+# Installs the pinned dependencies (envs/requirements.lock) and the package into .venv, and
+# with apt-get, when missing and we are root: TeX (latexmk, texlive) and poppler-utils; the
+# real Fashion-MNIST (paper runs); headless Chromium (tests of the HTML report).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES="latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended poppler-utils"
+TEX_PACKAGES="latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended poppler-utils"
+FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
 
-install_system() {
-    local missing=()
-    for tool in latexmk pdflatex pdftotext; do
-        command -v "$tool" >/dev/null || missing+=("$tool")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
+# apt_install "what is missing" PACKAGES...: install when root, else name the command and stop.
+apt_install() {
+    local missing="$1"
+    shift
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-        echo "run.sh: installing ${missing[*]} with apt-get" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $APT_PACKAGES >/dev/null
+        echo "run.sh: installing $* ($missing missing) with apt-get" >&2
+        [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq; APT_UPDATED=1; }
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
     else
-        echo "run.sh: missing ${missing[*]}; install them with: sudo apt-get install $APT_PACKAGES" >&2
+        echo "run.sh: $missing missing; install with: sudo apt-get install $*" >&2
         exit 1
     fi
 }
 
+install_tex() {
+    local missing=()
+    for tool in latexmk pdflatex pdftotext; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[*]}" $TEX_PACKAGES
+}
+
+install_fashion_mnist() {
+    [ -d "$FASHION_MNIST_DIR" ] || apt_install "$FASHION_MNIST_DIR" dataset-fashion-mnist
+}
+
+install_chromium() {
+    command -v chromium >/dev/null || apt_install chromium chromium
+}
+
 install_python() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -r envs/requirements.lock
+    .venv/bin/python -m pip install -q --no-deps -e .
     # Rules call `python -m lottery`: the venv's python must come first on PATH.
     export PATH="$PWD/.venv/bin:$PATH"
 }
@@ -36,17 +54,24 @@ mode="${1:-}"
 shift || true
 case "$mode" in
     paper)
-        install_system
+        install_tex
+        install_fashion_mnist
         install_python
         exec snakemake --cores "${CORES:-all}" "$@"
         ;;
     test)
-        install_system
+        install_tex
+        install_chromium
         install_python
         exec python -m pytest "$@"
         ;;
+    lock)
+        install_python
+        .venv/bin/python -m pip install -q pip-tools
+        exec .venv/bin/python envs/lock.py
+        ;;
     *)
-        echo "usage: bash run.sh paper [snakemake args...] | bash run.sh test [pytest args...]" >&2
+        echo "usage: bash run.sh paper [snakemake args...] | bash run.sh test [pytest args...] | bash run.sh lock" >&2
         exit 2
         ;;
 esac

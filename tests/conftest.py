@@ -63,7 +63,7 @@ def slurm_test_config_run(local_slurm: LocalSlurm, tmp_path_factory: pytest.Temp
     """Working directory and Snakemake output of config/test.yaml run through the SLURM profile."""
     workdir = tmp_path_factory.mktemp("slurm_test_config_run")
     done = run_snakemake(
-        workdir, "--workflow-profile", str(REPO / "workflow" / "profiles" / "slurm"), "--configfile", TEST_CONFIG,
+        workdir, "--workflow-profile", str(REPO / "profiles" / "slurm"), "--configfile", TEST_CONFIG,
         # auto: the training jobs' log shows the GPU SLURM allocated them (torch sees none here).
         "--config", "device=auto",
         # No accounting on this cluster: squeue for job states, no account to charge.
