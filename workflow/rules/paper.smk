@@ -13,5 +13,7 @@ rule paper:
         ENV
     log:
         "logs/paper/paper.log",
+    params:
+        engine=config["paper"]["engine"],
     shell:
-        "python -m lottery paper --tex {input.tex} --out {output} 2> {log}"
+        "python -m lottery paper --tex {input.tex:q} --engine {params.engine} --out {output:q} 2> {log:q}"
