@@ -14,9 +14,9 @@ from lottery.arora.calibration import ece
 from lottery.arora.images import DataMissingError, load_cifar10, load_mnist
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks, prune_global, remaining
-from lottery.arora.store import load_checkpoint, save_checkpoint
 from lottery.arora.tasks import mixture_task
-from lottery.arora.train import PruneSettings, Task, TrainSettings, imp_rounds, train_masked
+from lottery.arora.train import ImpState, ImpTrainSettings, PruneSettings, Task, imp_rounds, train_masked
+from lottery.core.checkpoint import Checkpoint
 
 CPU = torch.device("cpu")
 
@@ -59,7 +59,7 @@ def test_masked_training_keeps_pruned_weights_zero():
     arch, params = _models()
     masks = prune_global(params, full_masks(params), 0.6)
     start = {k: v * masks[k] for k, v in params.items()}
-    trained, _ = train_masked(arch.forward, start, masks, _task(), TrainSettings(5, 16, 0.5, 0.9), ("t",))
+    trained, _ = train_masked(arch.forward, start, masks, _task(), ImpTrainSettings(5, 16, 0.5, 0.9), ("t",))
     for k in masks:
         assert torch.all(trained[k][masks[k] == 0] == 0)
         assert torch.any(trained[k][masks[k] == 1] != start[k][masks[k] == 1])
@@ -68,7 +68,7 @@ def test_masked_training_keeps_pruned_weights_zero():
 def test_models_train_independently():
     """The batch of M models gives each model the trajectory it has alone (no coupling)."""
     arch, params = _models(m=3)
-    masks, task, s = full_masks(params), _task(m=3), TrainSettings(3, 16, 0.3, 0.5)
+    masks, task, s = full_masks(params), _task(m=3), ImpTrainSettings(3, 16, 0.3, 0.5)
     together, _ = train_masked(arch.forward, params, masks, task, s, ("t",))
     one = {k: v[1:2] for k, v in params.items()}
     alone, _ = train_masked(arch.forward, one, {k: v[1:2] for k, v in masks.items()},
@@ -88,9 +88,9 @@ def test_resnet_is_vectorised_per_model():
 def test_rewinding_restores_step_k_weights():
     arch, params = _models()
     task, k = _task(), 3
-    full_batch = TrainSettings(10, 0, 0.2, 0.0)
+    full_batch = ImpTrainSettings(10, 0, 0.2, 0.0)
     address = ("rw",)
-    step_k, _ = train_masked(arch.forward, params, full_masks(params), task, TrainSettings(k, 0, 0.2, 0.0),
+    step_k, _ = train_masked(arch.forward, params, full_masks(params), task, ImpTrainSettings(k, 0, 0.2, 0.0),
                              (*address, 0))
     rounds = imp_rounds(arch.forward, params, task, full_batch, PruneSettings(0.5, 1, k), address)
     state = next(rounds)
@@ -98,7 +98,7 @@ def test_rewinding_restores_step_k_weights():
         torch.testing.assert_close(state.start[name], step_k[name], rtol=0, atol=0)
     # the next round starts from the masked step-k weights: with zero epochs it records them unchanged
     state.next_round = 1
-    frozen = imp_rounds(arch.forward, params, task, TrainSettings(0, 0, 0.2, 0.0), PruneSettings(0.5, 1, k),
+    frozen = imp_rounds(arch.forward, params, task, ImpTrainSettings(0, 0, 0.2, 0.0), PruneSettings(0.5, 1, k),
                         address, state)
     after = next(frozen)
     for name, m in after.records[-1].masks.items():
@@ -107,13 +107,14 @@ def test_rewinding_restores_step_k_weights():
 
 def test_resume_repeats_uninterrupted_run(tmp_path):
     arch, params = _models()
-    task, s, p = _task(), TrainSettings(2, 16, 0.2, 0.9), PruneSettings(0.3, 3, 0)
+    task, s, p = _task(), ImpTrainSettings(2, 16, 0.2, 0.9), PruneSettings(0.3, 3, 0)
     straight = list(imp_rounds(arch.forward, params, task, s, p, ("r",)))[-1]
     it = imp_rounds(arch.forward, params, task, s, p, ("r",))
     next(it)
-    save_checkpoint(tmp_path / "run.ckpt", "settings", next(it))  # killed after round 1
-    assert load_checkpoint(tmp_path / "run.ckpt", "other settings") is None
-    saved = load_checkpoint(tmp_path / "run.ckpt", "settings")
+    checkpoint = Checkpoint(tmp_path / "run.ckpt", every=1)
+    checkpoint.save("settings", next(it).to_checkpoint())  # killed after round 1
+    assert checkpoint.load("other settings") is None
+    saved = ImpState.from_checkpoint(checkpoint.load("settings"), CPU)
     assert saved.next_round == 2
     resumed = list(imp_rounds(arch.forward, params, task, s, p, ("r",), saved))[-1]
     for a, b in zip(straight.records, resumed.records):
@@ -225,34 +226,65 @@ def _run_command(out, settings):
                  "--settings", json.dumps(settings), "--out", str(out)])
 
 
-def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
+def _imp_settings():
+    return {"seed": 0, "dtype": "float64", "bins": 15, "device": "cpu", "threads": 1, "repetitions": 2,
+            "bias": False, "train": {"epochs": 3, "batch_size": 32, "lr": 0.1, "momentum": 0.9},
+            "prune": {"fraction": 0.3, "rounds": 3, "rewind_step": 0},
+            "mixture": {"dim": 6, "n_train": 64, "n_test": 50, "nus": [0.5, 1.0], "noise": 0.1, "test_noise": 0.1}}
+
+
+def _same_run_files(a, b):
     import pandas as pd
 
-    import lottery.arora.store as store
+    for key in ("models", "rounds", "probs", "weights/fc1", "masks/fc1"):
+        pd.testing.assert_frame_equal(pd.read_hdf(a, key), pd.read_hdf(b, key), check_exact=True)
 
-    settings = {"seed": 0, "dtype": "float64", "bins": 15, "device": "cpu", "threads": 1, "repetitions": 2,
-                "bias": False, "train": {"epochs": 3, "batch_size": 32, "lr": 0.1, "momentum": 0.9},
-                "prune": {"fraction": 0.3, "rounds": 3, "rewind_step": 0},
-                "mixture": {"dim": 6, "n_train": 64, "n_test": 50, "nus": [0.5, 1.0], "noise": 0.1, "test_noise": 0.1}}
+
+def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
+    settings = _imp_settings()
     assert _run_command(tmp_path / "straight.h5", settings) == 0
-    real_save, calls = store.save_checkpoint, []
+    real_save, calls = Checkpoint.save, []
 
-    def killed_after_round_one(path, fingerprint, state):
-        real_save(path, fingerprint, state)
-        calls.append(state.next_round)
-        if state.next_round == 2:
+    def killed_after_round_one(self, key, progress):
+        real_save(self, key, progress)
+        calls.append(progress["next_round"])
+        if progress["next_round"] == 2:
             raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(store, "save_checkpoint", killed_after_round_one)
+    monkeypatch.setattr(Checkpoint, "save", killed_after_round_one)
     with pytest.raises(KeyboardInterrupt):
         _run_command(tmp_path / "resumed.h5", settings)
     assert not (tmp_path / "resumed.h5").exists() and (tmp_path / "resumed.h5.ckpt").exists()
     assert _run_command(tmp_path / "resumed.h5", settings) == 0
     assert calls == [1, 2, 3, 4], "the second call must resume at round 2"
     assert not (tmp_path / "resumed.h5.ckpt").exists()
-    for key in ("rounds", "probs", "weights/fc1", "masks/fc1"):
-        straight, resumed = (pd.read_hdf(tmp_path / f"{name}.h5", key) for name in ("straight", "resumed"))
-        pd.testing.assert_frame_equal(straight, resumed)
+    _same_run_files(tmp_path / "straight.h5", tmp_path / "resumed.h5")
+
+
+def test_stop_request_saves_after_the_round_and_resumes(tmp_path):
+    """SIGTERM's stop request ends an IMP job after the running round, checkpointed (the [LT] policy)."""
+    from lottery.arora.job import ImpJob, run_imp_job
+    from lottery.core.checkpoint import Interrupted
+
+    job = ImpJob.from_settings("linear", "fcn2", 4, 2, _imp_settings())
+    straight = run_imp_job(job)
+    checkpoint = Checkpoint(tmp_path / "job.ckpt", every=1)
+    checkpoint.stop.set()
+    with pytest.raises(Interrupted, match="after round 0"):
+        run_imp_job(job, checkpoint)
+    assert checkpoint.load("anything else") is None and checkpoint.path.exists()
+    resumed = run_imp_job(job, Checkpoint(checkpoint.path, every=1))
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(straight.rounds, resumed.rounds, check_exact=True)
+
+
+def test_unreadable_imp_checkpoint_is_logged_and_the_job_starts_afresh(tmp_path, caplog):
+    (tmp_path / "damaged.h5.ckpt").write_bytes(b"not a checkpoint")
+    assert _run_command(tmp_path / "damaged.h5", _imp_settings()) == 0
+    assert "unreadable" in caplog.text and "starting afresh" in caplog.text
+    assert _run_command(tmp_path / "clean.h5", _imp_settings()) == 0
+    _same_run_files(tmp_path / "clean.h5", tmp_path / "damaged.h5")
 
 
 @pytest.mark.parametrize("imp,key", [

@@ -1,4 +1,5 @@
 # [AR] IMP under label noise: IMP jobs, their summary, calibration data, Figs 1-7, S1, S4, Table 1.
+# One named rule per figure, each calling its one command (lottery.commands.ar_figures).
 include: "imp_helpers.smk"
 
 
@@ -56,27 +57,175 @@ rule imp_calibration:
         "--settings {params.settings:q} --out {output} 2> {log}"
 
 
-for _fig, _needs in IMP_FIGURE_INPUTS.items():
+rule imp_fig1:
+    """[AR] Fig 1: dense and sparse double descent on real data (two-layer FCNs)."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig1_double_descent.pdf",
+        png="figures/ar_fig1_double_descent.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig1_double_descent.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig1 --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
 
-    rule:
-        name:
-            f"imp_{_fig}"
-        input:
-            **_needs,
-        output:
-            pdf=f"figures/imp_{_fig}.pdf",
-            png=f"figures/imp_{_fig}.png",
-        conda:
-            ENV
-        log:
-            f"logs/figures/imp_{_fig}.log",
-        params:
-            name=_fig,
-            inputs=" ".join(f"--{k} {v}" for k, v in _needs.items()),
-            settings=IMP_SETTINGS,
-        shell:
-            "python -m lottery imp-figure --name {params.name} {params.inputs} --settings {params.settings:q} "
-            "--out {output.pdf} 2> {log}"
+
+rule imp_fig2:
+    """[AR] Fig 2: dense and sparse double descent on the linear and XOR mixtures."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig2_mixture_double_descent.pdf",
+        png="figures/ar_fig2_mixture_double_descent.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig2_mixture_double_descent.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig2 --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_fig3a:
+    """[AR] Fig 3a: effective parameters against nu, linear vs XOR."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig3a_effective_linear_xor.pdf",
+        png="figures/ar_fig3a_effective_linear_xor.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig3a_effective_linear_xor.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig3a --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_fig3b:
+    """[AR] Fig 3b: effective parameters against the number of classes kept."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig3b_effective_vs_classes.pdf",
+        png="figures/ar_fig3b_effective_vs_classes.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig3b_effective_vs_classes.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig3b --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_fig4:
+    """[AR] Fig 4: effective parameters across architectures."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig4_effective_by_arch.pdf",
+        png="figures/ar_fig4_effective_by_arch.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig4_effective_by_arch.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig4 --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_fig5:
+    """[AR] Fig 5: mixture posteriors, reliability and posterior gaps, full vs best pruned."""
+    input:
+        calibration=IMP_CALIBRATION,
+    output:
+        pdf="figures/ar_fig5_posteriors.pdf",
+        png="figures/ar_fig5_posteriors.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig5_posteriors.log",
+    shell:
+        "python -m lottery imp-fig5 --calibration {input.calibration} --out {output.pdf} 2> {log}"
+
+
+rule imp_fig6:
+    """[AR] Fig 6: class-wise reliability and confidence histograms on real data."""
+    input:
+        calibration=IMP_CALIBRATION,
+    output:
+        pdf="figures/ar_fig6_classwise_reliability.pdf",
+        png="figures/ar_fig6_classwise_reliability.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig6_classwise_reliability.log",
+    shell:
+        "python -m lottery imp-fig6 --calibration {input.calibration} --out {output.pdf} 2> {log}"
+
+
+rule imp_fig7:
+    """[AR] Fig 7: test error and ECE along one IMP trajectory, clean and noisy test labels."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_fig7_ece_along_imp.pdf",
+        png="figures/ar_fig7_ece_along_imp.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_fig7_ece_along_imp.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-fig7 --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_figs1:
+    """[AR] Fig S1: distribution of effective parameters over start models, per nu."""
+    input:
+        summary=IMP_SUMMARY,
+    output:
+        pdf="figures/ar_figs1_effective_vs_nu.pdf",
+        png="figures/ar_figs1_effective_vs_nu.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_figs1_effective_vs_nu.log",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-figs1 --summary {input.summary} --settings {params.settings:q} "
+        "--out {output.pdf} 2> {log}"
+
+
+rule imp_figs4:
+    """[AR] Fig S4: top-label reliability against clean and noisy test labels."""
+    input:
+        calibration=IMP_CALIBRATION,
+    output:
+        pdf="figures/ar_figs4_noisy_reliability.pdf",
+        png="figures/ar_figs4_noisy_reliability.png",
+    conda:
+        ENV
+    log:
+        "logs/figures/ar_figs4_noisy_reliability.log",
+    shell:
+        "python -m lottery imp-figs4 --calibration {input.calibration} --out {output.pdf} 2> {log}"
 
 
 rule imp_tex:
@@ -98,7 +247,17 @@ rule imp_tex:
         "--settings {params.settings:q} --table {output.table} --macros {output.macros} 2> {log}"
 
 
-PAPER_INPUTS += [f"figures/imp_{f}.pdf" for f in IMP_FIGURE_INPUTS] + [
+PAPER_INPUTS += [
+    rules.imp_fig1.output.pdf,
+    rules.imp_fig2.output.pdf,
+    rules.imp_fig3a.output.pdf,
+    rules.imp_fig3b.output.pdf,
+    rules.imp_fig4.output.pdf,
+    rules.imp_fig5.output.pdf,
+    rules.imp_fig6.output.pdf,
+    rules.imp_fig7.output.pdf,
+    rules.imp_figs1.output.pdf,
+    rules.imp_figs4.output.pdf,
     rules.imp_tex.output.table,
     rules.imp_tex.output.macros,
 ]

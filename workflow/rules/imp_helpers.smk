@@ -23,7 +23,8 @@ def imp_run_settings(wildcards):
         return settings(base, repetitions=IMIX["repetitions"], bias=IMIX["bias"], train=IMIX["train"],
                         prune=IMIX["prune"], mixture=data)
     train = {**IIMG["train"], **IIMG["train_by_arch"].get(wildcards.arch, {})}
-    data = {k: IIMG[k] for k in ("mnist_dir", "cifar10_dir", "test_fraction", "noise", "test_noise")}
+    data = {k: IIMG[k] for k in ("mnist_dir", "fashion_mnist_dir", "cifar10_dir", "train_subset", "test_fraction",
+                                 "noise", "test_noise")}
     return settings(base, repetitions=IIMG["repetitions"], bias=IIMG["bias"], train=train, prune=IIMG["prune"],
                     images=data)
 
@@ -38,16 +39,3 @@ IMP_CAL_MIX = [imp_run_file(t, "fcn2", IMIX["calibration_width"], 2) for t in MI
 IMP_CAL_REAL = [imp_run_file(d, "fcn2", IIMG["calibration_width"], IIMG["classes"]) for d in IMP_REAL]
 IMP_SUMMARY = "results/imp/summary.h5"
 IMP_CALIBRATION = "results/imp/calibration.h5"
-# Which stored results each figure reads (the summary of all runs, the calibration data, or both).
-IMP_FIGURE_INPUTS = {
-    "fig1": {"summary": IMP_SUMMARY},
-    "fig2": {"summary": IMP_SUMMARY},
-    "fig3a": {"summary": IMP_SUMMARY},
-    "fig3b": {"summary": IMP_SUMMARY},
-    "fig4": {"summary": IMP_SUMMARY},
-    "fig5": {"calibration": IMP_CALIBRATION},
-    "fig6": {"calibration": IMP_CALIBRATION},
-    "fig7": {"summary": IMP_SUMMARY},
-    "figs1": {"summary": IMP_SUMMARY},
-    "figs4": {"calibration": IMP_CALIBRATION},
-}

@@ -1,5 +1,6 @@
-"""From IMP rounds to the paper's quantities: per-round metrics, best pruned models, effective
-parameter counts, dense and sparse double-descent curves, Table 1, and posterior errors."""
+"""[AR] from IMP rounds to the paper's quantities (every figure and Table 1): per-round metrics,
+best pruned models, effective parameter counts, dense and sparse double-descent curves,
+Table 1, and posterior errors."""
 from __future__ import annotations
 
 import numpy as np
@@ -29,6 +30,13 @@ def best_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
     order = rounds.sort_values([*MODEL_KEYS, "test_error", "weights"], na_position="first")
     best = order.groupby(MODEL_KEYS, dropna=False, sort=True).head(1)
     return best.rename(columns={"weights": "effective_params"}).reset_index(drop=True)
+
+
+def summary_frames(rounds: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The IMP summary: every round of every run (``rounds``) and each trajectory's best pruned
+    model (``best``)."""
+    every = pd.concat(rounds, ignore_index=True)
+    return {"rounds": every, "best": best_rounds(every)}
 
 
 def full_vs_best(rounds: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:

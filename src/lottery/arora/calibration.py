@@ -1,4 +1,5 @@
-"""Calibration of classifiers: expected calibration error (Guo et al. 2017) and reliability curves.
+"""[AR] calibration of classifiers (Table 1, Figs 5-7, S4): expected calibration error (Guo et
+al. 2017) and reliability curves.
 
 Reliability curves are scikit-learn's ``calibration_curve`` (equal-width bins); the ECE uses
 the same equal-width confidence bins and is vectorised over models.
@@ -51,8 +52,3 @@ def reliability(prob: np.ndarray, positive: np.ndarray, bins: int = 15) -> tuple
                                         strategy="uniform")
     return mean_pred, freq
 
-
-def confidence_reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> tuple[np.ndarray, np.ndarray]:
-    """Accuracy vs confidence of the predicted class (the top-label reliability curve)."""
-    probs = np.asarray(probs)
-    return reliability(probs.max(-1), probs.argmax(-1) == np.asarray(labels), bins)

@@ -1,4 +1,5 @@
-"""The linear and XOR Gaussian mixtures of [AR], their exact posterior, and label noise.
+"""[AR] the linear and XOR Gaussian mixtures (Figs 2, 3a, 5, 7, S1, S4), their exact posterior,
+and label noise.
 
 Every component has identity covariance, so Bayes' rule over the components gives the
 true class probability in closed form; it is the ground truth of the calibration figures.

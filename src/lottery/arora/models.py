@@ -1,10 +1,12 @@
-"""Vectorised models for IMP: M independent nets of one architecture as one tensor program.
+"""[AR] vectorised models for IMP (every figure): M independent nets of one architecture as one
+tensor program, and the architecture registry (Fig 4, Table S1).
 
 Parameters are a dict of tensors with a leading model dimension ``[M, ...]``; inputs are
 ``[M or 1, B, ...]`` (1 broadcasts one shared data set to every model). Convolutions run
 all M models at once as one grouped convolution. Each model's initial weights depend only
 on its own address, never on which other models share the batch. The registry maps a
-config name to an architecture, so Fig 4's comparison is a list in the config.
+config name to an architecture, so Fig 4's comparison is a list in the config; it is the
+single source of architecture names (the config schema's enum is tested against it).
 """
 from __future__ import annotations
 
@@ -20,12 +22,18 @@ Params = dict[str, torch.Tensor]
 
 @dataclass(frozen=True)
 class Architecture:
-    """``shapes(in_shape, n_classes, width, bias)`` -> name: shape of one model; ``forward(params, x)``."""
+    """``shapes(in_shape, n_classes, width, bias)`` -> name: shape of one model; ``forward(params, x)``;
+    ``label``: the name figures and tables print."""
 
     name: str
     shapes: Callable[[tuple[int, ...], int, int, bool], dict[str, tuple[int, ...]]]
     forward: Callable[[Params, torch.Tensor], torch.Tensor]
     description: str
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
 
 
 def is_prunable(name: str) -> bool:
@@ -95,11 +103,12 @@ def _resnet_forward(params: Params, x: torch.Tensor) -> torch.Tensor:
 
 
 ARCHITECTURES: dict[str, Architecture] = {
-    "fcn2": Architecture("fcn2", _fcn_shapes(()), _fcn_forward, "two-layer fully connected net, hidden width P"),
+    "fcn2": Architecture("fcn2", _fcn_shapes(()), _fcn_forward, "two-layer fully connected net, hidden width P",
+                         "FCN-2"),
     "fcn3": Architecture("fcn3", _fcn_shapes((100,)), _fcn_forward,
-                         "three-layer fully connected net, first hidden width P, second 100"),
+                         "three-layer fully connected net, first hidden width P, second 100", "FCN-3"),
     "resnet": Architecture("resnet", _resnet_shapes, _resnet_forward,
-                           "six-layer residual conv net (ResNet-6 style) with W channels"),
+                           "six-layer residual conv net (ResNet-6 style) with W channels", "ResNet-6"),
 }
 
 
@@ -108,6 +117,14 @@ def architecture(name: str) -> Architecture:
         return ARCHITECTURES[name]
     except KeyError:
         raise ValueError(f"unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}") from None
+
+
+def parameter_count(arch: Architecture, in_shape: tuple[int, ...], n_classes: int, width: int,
+                    bias: bool) -> tuple[int, int]:
+    """(prunable weights, all parameters) of one model: what IMP can prune, and what it keeps."""
+    shapes = arch.shapes(in_shape, n_classes, width, bias)
+    weights = sum(math.prod(s) for k, s in shapes.items() if is_prunable(k))
+    return weights, sum(math.prod(s) for s in shapes.values())
 
 
 def init_models(arch: Architecture, addresses: list[int], in_shape: tuple[int, ...], n_classes: int, width: int,

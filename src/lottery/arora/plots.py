@@ -1,6 +1,7 @@
-"""[AR] figures: dense and sparse double descent, effective parameters, calibration.
-
-Each function takes tidy frames (from :mod:`lottery.arora.analysis`) and returns a figure.
+"""[AR] figures (Figs 1-7, S1, S4): dense and sparse double descent, effective parameters,
+calibration. One public function per figure, called by that figure's one command: it takes
+the stored frames (the IMP summary or the calibration data) and the row selection, picks its
+rows (:mod:`lottery.arora.selection`), aggregates (:mod:`lottery.arora.analysis`) and draws.
 """
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import cm, colors
 
+from lottery.arora import selection as pick
+from lottery.arora.analysis import effective_summary, sparse_curves
+from lottery.arora.selection import Selection
 from lottery.core import style  # noqa: F401  (the shared rcParams)
 
 KIND_STYLE = {"full": dict(color="tab:red", label="full"), "pruned": dict(color="tab:blue", label="best pruned")}
@@ -45,19 +49,22 @@ def _double_descent(curves: pd.DataFrame, panels: list[tuple[str, dict]]) -> plt
     return fig
 
 
-def plot_fig1(curves: pd.DataFrame, datasets: list[str]) -> plt.Figure:
+def plot_fig1(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 1: dense (thick) and sparse (thin, one per start width) double descent on real data."""
-    return _double_descent(curves, [(f"{d}, two-layer FCN", {"dataset": d, "arch": "fcn2"}) for d in datasets])
+    curves = sparse_curves(pick.real_fcn2(rounds, sel), ["dataset", "arch"])
+    return _double_descent(curves, [(f"{d}, two-layer FCN", {"dataset": d, "arch": "fcn2"}) for d in sel.real])
 
 
-def plot_fig2(curves: pd.DataFrame, figure_nus: dict[str, list[float]]) -> plt.Figure:
+def plot_fig2(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 2: the same for the linear and XOR mixtures at several nu."""
+    curves = sparse_curves(pick.mixtures(rounds, sel), ["dataset", "nu"])
     return _double_descent(curves, [(f"{t}, nu = {nu:g}", {"dataset": t, "nu": nu})
-                                    for t, nus in figure_nus.items() for nu in nus])
+                                    for t, nus in sel.figure_nus.items() for nu in nus])
 
 
-def plot_fig3a(summary: pd.DataFrame) -> plt.Figure:
+def plot_fig3a(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 3a: effective parameters vs nu, linear vs XOR (median and quartiles over start models)."""
+    summary = effective_summary(pick.effective_mixtures(best, sel), ["dataset", "nu"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for task, sub in summary.groupby("dataset"):
         sub = sub.sort_values("nu")
@@ -70,8 +77,9 @@ def plot_fig3a(summary: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_fig3b(summary: pd.DataFrame) -> plt.Figure:
+def plot_fig3b(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 3b: effective parameters vs number of classes kept."""
+    summary = effective_summary(pick.classes_kept(best, sel), ["dataset", "classes"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for dataset, sub in summary.groupby("dataset"):
         sub = sub.sort_values("classes")
@@ -83,8 +91,9 @@ def plot_fig3b(summary: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_fig4(best: pd.DataFrame, archs: list[str]) -> plt.Figure:
+def plot_fig4(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 4: effective parameters of every start model, per architecture (one panel per data set)."""
+    best, archs = pick.architectures(best, sel), sel.arch_names
     datasets = sorted(best["dataset"].unique())
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.5 * len(datasets), 3.2), squeeze=False, layout="constrained")
     for ax, d in zip(axes[0], datasets):
@@ -150,8 +159,9 @@ def plot_fig6(classwise: pd.DataFrame, confidence: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_fig7(trajectories: pd.DataFrame) -> plt.Figure:
+def plot_fig7(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 7: test error and ECE along one model's IMP trajectory, clean and noisy test labels."""
+    trajectories = pick.trajectories(rounds, sel)
     panels = list(dict.fromkeys(trajectories["panel"]))
     fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels), 5.4), squeeze=False, sharex="col",
                              layout="constrained")
@@ -170,8 +180,9 @@ def plot_fig7(trajectories: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_figs1(best: pd.DataFrame) -> plt.Figure:
+def plot_figs1(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig S1: distribution of effective parameters over start models, per nu."""
+    best = pick.effective_mixtures(best, sel)
     tasks = sorted(best["dataset"].unique())
     fig, axes = plt.subplots(1, len(tasks), figsize=(4.5 * len(tasks), 3.2), squeeze=False, layout="constrained")
     for ax, task in zip(axes[0], tasks):

@@ -1,4 +1,5 @@
-"""Global magnitude pruning of weights (never biases), independently for each model of a batch."""
+"""[AR] global magnitude pruning of weights (never biases), independently for each model of a
+batch: the pruning step of IMP behind every figure."""
 from __future__ import annotations
 
 import torch

@@ -1,36 +1,48 @@
-"""LaTeX fragments of the IMP section: Table 1 / S2 and the numbers the text quotes.
+"""[AR] LaTeX fragments of the IMP section: Table 1 / S2 and the numbers the text quotes.
 
 The comparison with the paper's claims is written here as conditional text, so the paper
 says "agrees" only when the data do.
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
+from lottery.arora import selection as pick
+from lottery.arora.analysis import dense_bumps, table_one
+from lottery.arora.datasets import DATASETS, MIXTURES
+from lottery.arora.models import ARCHITECTURES
+from lottery.arora.selection import Selection
 from lottery.core.texmacros import camel, format_number, macro_lines
 
-NAMES = {"linear": "linear mixture", "xor": "XOR mixture", "digits": "8x8 digits", "mnist": "MNIST",
-         "cifar10": "CIFAR-10", "fcn2": "FCN-2", "fcn3": "FCN-3", "resnet": "ResNet-6"}
+log = logging.getLogger("lottery")
 # [AR]'s claims the verdicts test: XOR needs about twice the effective parameters of linear.
 PAPER_RATIO_RANGE = (1.5, 2.7)
 # A rise of the dense test error with width larger than this counts as a double-descent bump.
 BUMP_TOLERANCE = 0.01
 
 
-def table_cases(s: dict) -> list[dict]:
+def name(key: str) -> str:
+    """How the paper prints a data set or architecture (from their registries)."""
+    if key in DATASETS:
+        return DATASETS[key].label
+    return ARCHITECTURES[key].title if key in ARCHITECTURES else key
+
+
+def table_cases(sel: Selection) -> list[dict]:
     """Rows of Table 1: each mixture at its figure nus and the largest start width; each real data
     set and architecture at its largest start width."""
-    m, img = s["mixture"], s["images"]
-    cases = [{"dataset": t, "arch": "fcn2", "width": max(m["widths"]), "nu": nu}
-             for t in ("linear", "xor") for nu in m[t]["figure_nus"]]
-    archs = [("fcn2", img["widths"])] + [(a["arch"], a["widths"]) for a in img["architectures"]]
+    cases = [{"dataset": t, "arch": "fcn2", "width": max(sel.mixture_widths), "nu": nu}
+             for t in MIXTURES for nu in sel.figure_nus[t]]
+    archs = [("fcn2", sel.image_widths), *sel.architectures]
     seen = set()
-    for d in s["real"]:
+    for d in sel.real:
         for arch, widths in archs:
             if (d, arch) not in seen:
                 seen.add((d, arch))
-                cases.append({"dataset": d, "arch": arch, "width": max(widths), "classes": img["classes"]})
+                cases.append({"dataset": d, "arch": arch, "width": max(widths), "classes": sel.classes})
     return cases
 
 
@@ -45,8 +57,8 @@ def table_tex(table: pd.DataFrame) -> str:
              r"\cmidrule(lr){3-5}\cmidrule(lr){6-8}",
              r"task & width & weights & test error & ECE & weights & test error & ECE \\", r"\midrule"]
     for r in table.itertuples():
-        task = NAMES.get(r.dataset, r.dataset)
-        task += f", $\\nu={r.nu:g}$" if r.dataset in ("linear", "xor") else f", {NAMES.get(r.arch, r.arch)}"
+        task = name(r.dataset)
+        task += f", $\\nu={r.nu:g}$" if r.dataset in MIXTURES else f", {name(r.arch)}"
         lines.append(
             f"{task} & {r.width} & {format_number(int(round(r.weights)))} & "
             f"{_pm(r.test_error_full, r.test_error_full_sd)}"
@@ -74,9 +86,9 @@ def setting_macros(s: dict) -> dict[str, str]:
         "ImpImgNoise": format_number(round(100 * img["noise"])), "ImpImgReps": str(img["repetitions"]),
         "ImpImgWidths": _list(img["widths"]), "ImpImgCalWidth": str(img["calibration_width"]),
         "ImpClassesKept": _list(img["classes_kept"]), "ImpClassesWidths": _list(img["classes_widths"]),
-        "ImpArchs": "; ".join(f"{NAMES.get(a['arch'], a['arch'])} at widths {_list(a['widths'])}"
+        "ImpArchs": "; ".join(f"{name(a['arch'])} at widths {_list(a['widths'])}"
                               for a in img["architectures"]),
-        "ImpRealData": ", ".join(NAMES.get(d, d) for d in s["real"]),
+        "ImpRealData": ", ".join(name(d) for d in s["real"]),
         "ImpDigitsTest": format_number(round(100 * img["test_fraction"])),
     }
     for section, prefix in ((m, "ImpMix"), (img, "ImpImg")):
@@ -89,10 +101,10 @@ def setting_macros(s: dict) -> dict[str, str]:
             f"{prefix}Reset": "reset to their initial values" if p["rewind_step"] == 0
             else f"rewound to their values after step {p['rewind_step']} of the first training",
         })
-    overrides = [f"{NAMES.get(a, a)}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in o.items())
+    overrides = [f"{name(a)}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in o.items())
                  for a, o in img["train_by_arch"].items() if o]
     out["ImpArchTrain"] = ("Per-architecture training overrides: " + "; ".join(overrides) + ".") if overrides else ""
-    missing = [NAMES[d] for d in ("mnist", "cifar10") if d not in s["real"]]
+    missing = [name(d) for d in ("mnist", "cifar10") if d not in s["real"]]
     out["ImpMissingData"] = (
         f"No local copy of {' or '.join(missing)} was configured (config keys \\texttt{{imp.images.mnist\\_dir}}, "
         f"\\texttt{{imp.images.cifar10\\_dir}}), so scikit-learn's 8x8 digits stand in for the paper's image data "
@@ -146,3 +158,15 @@ def result_macros(table: pd.DataFrame, best_mix: pd.DataFrame, cloud: pd.DataFra
 def imp_macros(s: dict, table: pd.DataFrame, best_mix: pd.DataFrame, cloud: pd.DataFrame,
                bumps: pd.DataFrame) -> str:
     return macro_lines({**setting_macros(s), **result_macros(table, best_mix, cloud, bumps)})
+
+
+def imp_tex(rounds: pd.DataFrame, best: pd.DataFrame, cloud: pd.DataFrame, s: dict) -> tuple[str, str]:
+    """Table 1 / S2 and the section's macros from the IMP summary (all rounds, best pruned models),
+    the Fig 5 posterior gaps and the ``imp`` settings."""
+    sel = Selection.from_settings(s)
+    table = table_one(rounds, best, table_cases(sel))
+    log.info("Table 1:\n%s", table.to_string())
+    bumps = dense_bumps(pd.concat([pick.mixtures(rounds, sel), pick.real_fcn2(rounds, sel)]), ["dataset", "nu"],
+                        BUMP_TOLERANCE)
+    log.info("dense double-descent bumps:\n%s", bumps.to_string())
+    return table_tex(table), imp_macros(s, table, pick.effective_mixtures(best, sel), cloud, bumps)

@@ -1,4 +1,5 @@
-"""IMP results files (HDF5 through :mod:`lottery.core.storage`) and per-round checkpoints.
+"""[AR] IMP run files (HDF5 through :mod:`lottery.core.storage`), written by ``imp_run`` and read
+back, without retraining, for the summary, the calibration data (Figs 5, 6, S4) and Table 1.
 
 A run file holds tidy frames: ``models`` (one row per model: keys, nu, repetition, group),
 ``rounds`` (one row per (model, round): weights left, errors, losses, ECEs), ``labels``
@@ -8,23 +9,23 @@ one row per (model, round), so later figures never retrain.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
-from lottery.core.checkpoint import save_atomic
-from lottery.core.storage import ResultsError, atomic_hdf, read_frame
-from lottery.arora.train import ImpState, RoundRecord
+from lottery.arora.job import ImpRun
+from lottery.core.storage import atomic_hdf, read_frame
 
 
 def _index(n_models: int, n_rounds: int) -> pd.MultiIndex:
     return pd.MultiIndex.from_product([range(n_models), range(n_rounds)], names=["model", "round"])
 
 
-def write_run(path: str | Path, models: pd.DataFrame, rounds: pd.DataFrame, labels: pd.DataFrame,
-              records: list[RoundRecord]) -> None:
+def write_run(path: str | Path, run: ImpRun) -> None:
+    models, rounds, labels, records = run.models, run.rounds, run.labels, run.records
     n_models, n_rounds = len(models), len(records)
     index = _index(n_models, n_rounds)
 
@@ -53,33 +54,53 @@ def read_probs(path: str | Path, n_classes: int) -> np.ndarray:
     return frame.to_numpy().reshape(n_models, n_rounds, -1, n_classes)
 
 
-def read_weights(path: str | Path, layer: str, shape: tuple[int, ...]) -> np.ndarray:
-    """One layer's trained weights ``[model, round, *shape]``."""
-    frame = read_frame(path, f"weights/{layer.replace('.', '_')}")
-    n_models, n_rounds = (int(v) + 1 for v in frame.index.max())
-    return frame.to_numpy().reshape(n_models, n_rounds, *shape)
+@dataclass
+class StoredRun:
+    """A run file read back: its ``models``, ``rounds`` and ``labels`` frames, test probabilities
+    ``probs [model, round, n_test, C]`` and, when asked for, each layer's weights
+    ``[model, round, -1]`` under its stored name (dots become underscores)."""
+
+    models: pd.DataFrame
+    rounds: pd.DataFrame
+    labels: pd.DataFrame
+    probs: np.ndarray
+    weights: dict[str, np.ndarray]
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.models["classes"].iloc[0])
+
+    def layer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """One layer's weights ``[model, round, *shape]``."""
+        flat = self.weights[name.replace(".", "_")]
+        return flat.reshape(*flat.shape[:2], *shape)
 
 
-def read_mask(path: str | Path, layer: str, shape: tuple[int, ...]) -> np.ndarray:
-    """One layer's masks ``[model, round, *shape]`` as booleans."""
-    frame = read_frame(path, f"masks/{layer.replace('.', '_')}")
-    n_models, n_rounds = (int(v) + 1 for v in frame.index.max())
-    bits = np.unpackbits(frame.to_numpy().astype(np.uint8), axis=1, count=int(np.prod(shape)))
-    return bits.reshape(n_models, n_rounds, *shape).astype(bool)
+def _layers(path: str | Path) -> list[str]:
+    with pd.HDFStore(path, "r") as store:
+        return sorted(leaf for group, _, leaves in store.walk("/weights") for leaf in leaves)
 
 
-def save_checkpoint(path: str | Path, settings: str, state: ImpState) -> None:
-    """Atomic (see :func:`lottery.core.checkpoint.save_atomic`): a kill never leaves half a file."""
-    save_atomic({"settings": settings, "state": state}, path)
+def read_run(path: str | Path, with_weights: bool = False) -> StoredRun:
+    """The frames and test probabilities of one run file, and its weights if ``with_weights``."""
+    models = read_frame(path, "models")
+    weights = {}
+    if with_weights:
+        for name in _layers(path):
+            frame = read_frame(path, f"weights/{name}")
+            n_models, n_rounds = (int(v) + 1 for v in frame.index.max())
+            weights[name] = frame.to_numpy().reshape(n_models, n_rounds, -1)
+    return StoredRun(models, read_frame(path, "rounds"), read_frame(path, "labels"),
+                     read_probs(path, int(models["classes"].iloc[0])), weights)
 
 
-def load_checkpoint(path: str | Path, settings: str) -> ImpState | None:
-    """The saved state if the checkpoint exists and was made with the same settings."""
-    path = Path(path)
-    if not path.exists():
-        return None
-    try:
-        saved = torch.load(path, weights_only=False)
-    except Exception as err:  # a checkpoint from an incompatible version or a damaged file
-        raise ResultsError(f"checkpoint {path} is unreadable ({err}); delete it to start the job afresh") from None
-    return saved["state"] if saved.get("settings") == settings else None
+def write_frames(path: str | Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Several tidy frames in one file (the IMP summary, the calibration data), without write times."""
+    with atomic_hdf(path) as store:
+        for key, frame in frames.items():
+            store.put(key, frame, format="table", track_times=False)
+
+
+def read_frames(path: str | Path, keys: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The frames ``keys`` of one file, by key."""
+    return {key: read_frame(path, key) for key in keys}

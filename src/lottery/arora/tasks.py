@@ -1,5 +1,6 @@
-"""One IMP job's data: every group of models shares one (noisy) training set and one test set
-with clean and noisy labels. Mixtures have one group per nu; image tasks have one group."""
+"""[AR] one IMP job's data arrays (every figure): every group of models shares one (noisy)
+training set and one test set with clean and noisy labels. Mixtures have one group per nu;
+image tasks have one group."""
 from __future__ import annotations
 
 from dataclasses import dataclass

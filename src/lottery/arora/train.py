@@ -1,4 +1,5 @@
-"""Masked SGD training and the IMP loop, for M models at once (one tensor program).
+"""[AR] masked SGD training and the IMP loop, for M models at once (one tensor program); every
+IMP figure and table rests on it.
 
 The loss is the sum over models of each model's mean cross-entropy, so the models never
 couple. Gradients and momentum are multiplied by the mask before every update, so a pruned
@@ -13,13 +14,15 @@ from typing import Callable, Iterator
 import torch
 import torch.nn.functional as F
 
-from lottery.core.seeds import seed_address
+from lottery.core.seeds import random_order, seed_address
 from lottery.arora.models import Params
 from lottery.arora.pruning import full_masks, prune_global
 
 
 @dataclass(frozen=True)
-class TrainSettings:
+class ImpTrainSettings:
+    """SGD of one IMP round (the config's ``imp.*.train``)."""
+
     epochs: int
     batch_size: int  # 0: full batch
     lr: float
@@ -28,6 +31,8 @@ class TrainSettings:
 
 @dataclass(frozen=True)
 class PruneSettings:
+    """Global magnitude pruning between rounds (the config's ``imp.*.prune``)."""
+
     fraction: float
     rounds: int
     rewind_step: int  # 0: reset to initialisation
@@ -72,17 +77,27 @@ class ImpState:
     start: Params
     records: list[RoundRecord] = field(default_factory=list)
 
+    def to_checkpoint(self) -> dict:
+        """Plain dicts, lists, numbers and tensors, which ``torch.load(weights_only=True)`` reads."""
+        return {"next_round": self.next_round, "masks": self.masks, "start": self.start,
+                "records": [dict(vars(r)) for r in self.records]}
+
+    @classmethod
+    def from_checkpoint(cls, saved: dict, device: torch.device) -> "ImpState":
+        """The state :meth:`to_checkpoint` saved, with the live tensors moved to ``device``."""
+        on = lambda p: {k: v.to(device) for k, v in p.items()}  # noqa: E731
+        return cls(saved["next_round"], on(saved["masks"]), on(saved["start"]),
+                   [RoundRecord(**r) for r in saved["records"]])
+
 
 Forward = Callable[[Params, torch.Tensor], torch.Tensor]
 
 
 def _batches(n: int, batch: int, address: int, device: torch.device) -> list[torch.Tensor]:
-    g = torch.Generator().manual_seed(address)
-    perm = torch.randperm(n, generator=g).to(device)
-    return list(perm.split(batch if batch > 0 else n))
+    return list(random_order(n, address).to(device).split(batch if batch > 0 else n))
 
 
-def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: TrainSettings,
+def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: ImpTrainSettings,
                  address: tuple, snapshot_step: int = -1) -> tuple[Params, Params | None]:
     """SGD (optionally with momentum) on the masked weights; returns the trained weights and, if
     ``snapshot_step >= 0``, the weights after that many steps (for rewinding)."""
@@ -121,7 +136,7 @@ def predict(forward: Forward, params: Params, x: torch.Tensor, group: torch.Tens
     return out.expand(len(group), *out.shape[1:]) if out.shape[0] == 1 else out
 
 
-def imp_rounds(forward: Forward, init: Params, task: Task, train: TrainSettings, prune: PruneSettings,
+def imp_rounds(forward: Forward, init: Params, task: Task, train: ImpTrainSettings, prune: PruneSettings,
                address: tuple, state: ImpState | None = None) -> Iterator[ImpState]:
     """Train, record, prune ``prune.fraction`` of the remaining weights, reset the survivors to
     their initial (or step-k rewound) values, retrain; ``prune.rounds`` prunings after round 0.

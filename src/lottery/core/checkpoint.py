@@ -1,11 +1,15 @@
-"""Checkpoints that let a killed grid job resume with bit-identical results.
+"""Checkpoints that let a killed job resume with bit-identical results: one format and one
+policy for both papers ([LT] grid jobs, [AR] IMP jobs).
 
-A checkpoint holds the finished chunks' final parameters and curves plus the running
-chunk's full state (parameters, Adam moments, next step, curves). It is written to a
-temporary file in the same directory and renamed over the previous one (``os.replace``
-is atomic on POSIX), so a job killed at any instant leaves the old checkpoint or the new
-one, never half a file. A fingerprint of everything that determines the result (settings,
-initial parameters, data) guards against resuming a stale checkpoint after a config change.
+A checkpoint is a dict of tensors, numbers, strings and lists (``torch.load`` with
+``weights_only=True`` reads it back; no pickled classes), tagged with a fingerprint of
+everything that determines the result (settings, initial parameters, data), so a stale
+checkpoint is never resumed after a config change. It is written to a temporary file in the
+same directory and renamed over the previous one (``os.replace`` is atomic on POSIX), so a
+job killed at any instant leaves the old checkpoint or the new one, never half a file. A
+checkpoint that cannot be read, or that was made with other settings, is logged and the job
+starts afresh. [LT] saves the finished chunks and the running chunk's full state every
+``every`` steps; [AR] saves after every IMP round.
 """
 from __future__ import annotations
 
@@ -58,7 +62,8 @@ class Checkpoint:
 
     ``every`` counts optimisation steps of the running chunk; a finished chunk is always
     saved. ``stop`` is polled between slices of at most ``poll_steps`` steps, so a stop
-    request is honoured within a few seconds even when ``every`` is large.
+    request is honoured within a few seconds even when ``every`` is large. An IMP job
+    ([AR]) saves after every round and polls ``stop`` there; it uses neither count.
     """
 
     path: Path

@@ -1,0 +1,101 @@
+"""[AR] data-set registry: every name an IMP job, the config and the paper use for a data set,
+with its printed name and how to make the job's arrays (all figures and Table 1).
+
+The two Gaussian mixtures are generated (:mod:`lottery.arora.data`); the image sets are read
+by :mod:`lottery.arora.images`, whose ``IMAGE_SETS`` holds their loaders. Adding a data set is
+an entry here (and a loader there, for images); ``tests/test_ar_registries.py`` checks that
+the two registries and the config schema's enum agree.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Callable, Union
+
+from lottery.arora.data import TASKS
+from lottery.arora.images import load_image_set
+from lottery.arora.tasks import TaskArrays, image_task, mixture_task
+
+
+@dataclass(frozen=True)
+class MixtureSettings:
+    """One mixture job's data: dimension, sample counts, separations and label noise."""
+
+    dim: int
+    n_train: int
+    n_test: int
+    nus: list[float]
+    noise: float
+    test_noise: float
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """One image job's data: where the sets live (the config's ``imp.images.*_dir``), the
+    training subset, the digits' held-out fraction and label noise."""
+
+    mnist_dir: str
+    fashion_mnist_dir: str
+    cifar10_dir: str
+    train_subset: int
+    test_fraction: float
+    noise: float
+    test_noise: float
+
+
+DataSettings = Union[MixtureSettings, ImageSettings]
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """``label``: the name figures and tables print; ``make(settings, classes, seed)``: the job's arrays."""
+
+    label: str
+    make: Callable[[DataSettings, int, int], TaskArrays]
+
+
+def _mixture(name: str) -> Callable[[DataSettings, int, int], TaskArrays]:
+    def make(s: MixtureSettings, classes: int, seed: int) -> TaskArrays:
+        return mixture_task(name, s.nus, s.dim, s.n_train, s.n_test, s.noise, s.test_noise, seed)
+
+    return make
+
+
+def _images(name: str) -> Callable[[DataSettings, int, int], TaskArrays]:
+    def make(s: ImageSettings, classes: int, seed: int) -> TaskArrays:
+        data = load_image_set(name, asdict(s), seed)
+        return image_task(data, classes, s.noise, s.test_noise, seed, name)
+
+    return make
+
+
+DATASETS: dict[str, DataSet] = {
+    "linear": DataSet("linear mixture", _mixture("linear")),
+    "xor": DataSet("XOR mixture", _mixture("xor")),
+    "digits": DataSet("8x8 digits", _images("digits")),
+    "mnist": DataSet("MNIST", _images("mnist")),
+    "fashion_mnist": DataSet("Fashion-MNIST", _images("fashion_mnist")),
+    "cifar10": DataSet("CIFAR-10", _images("cifar10")),
+}
+MIXTURES = TASKS
+IMAGE_DATASETS = tuple(name for name in DATASETS if name not in MIXTURES)
+
+
+def dataset(name: str) -> DataSet:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise ValueError(f"unknown IMP data set {name!r}; choose one of {sorted(DATASETS)}") from None
+
+
+def is_mixture(name: str) -> bool:
+    return name in MIXTURES
+
+
+def dataset_label(name: str) -> str:
+    """The printed name of a data set (the name itself when it is not registered)."""
+    return DATASETS[name].label if name in DATASETS else name
+
+
+def task_arrays(name: str, settings: DataSettings, classes: int, seed: int) -> TaskArrays:
+    """The arrays of one IMP job on data set ``name``."""
+    return dataset(name).make(settings, classes, seed)

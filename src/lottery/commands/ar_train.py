@@ -1,0 +1,38 @@
+"""[AR] command of the IMP jobs (rule ``imp_run``): one run file per (data set, architecture,
+width, classes), behind every [AR] figure and Table 1."""
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from lottery.commands import INT, REQ, command, settings_of
+
+log = logging.getLogger("lottery")
+
+
+@command("imp-run", ("--dataset", REQ), ("--arch", REQ), ("--width", INT), ("--classes", INT),
+         ("--settings", REQ), ("--out", REQ))
+def imp_run(args: argparse.Namespace) -> None:
+    """IMP of every (nu, repetition) model of one start architecture and width, vectorised.
+
+    Checkpointed after every round next to the output (``OUT.ckpt``); on SIGTERM the job saves,
+    stops and exits with status 143, and a rerun resumes it with identical results.
+    """
+    import torch
+
+    from lottery.arora.job import ImpJob, run_imp_job
+    from lottery.arora.store import write_run
+    from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
+
+    job = ImpJob.from_settings(args.dataset, args.arch, args.width, args.classes, settings_of(args))
+    torch.set_num_threads(job.threads)
+    checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
+    try:
+        with stop_on_sigterm(checkpoint):
+            run = run_imp_job(job, checkpoint)
+    except Interrupted as err:
+        log.warning("%s: %s", job.label, err)
+        raise SystemExit(143) from None
+    write_run(args.out, run)
+    checkpoint.remove()
