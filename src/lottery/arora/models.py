@@ -17,6 +17,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from lottery.arora import cifar
+
 Params = dict[str, torch.Tensor]
 
 
@@ -109,6 +111,14 @@ ARCHITECTURES: dict[str, Architecture] = {
                          "three-layer fully connected net, first hidden width P, second 100", "FCN-3"),
     "resnet": Architecture("resnet", _resnet_shapes, _resnet_forward,
                            "six-layer residual conv net (ResNet-6 style) with W channels", "ResNet-6"),
+    "resnet18": Architecture("resnet18", cifar.resnet18_shapes, cifar.resnet18_forward,
+                             "ResNet-18, CIFAR form, with batch norm; stage widths W, 2W, 4W, 8W (standard W = 64)",
+                             "ResNet-18"),
+    "vgg16": Architecture("vgg16", cifar.vgg16_shapes, cifar.vgg16_forward,
+                          "VGG-16, CIFAR form (OpenLTH), with batch norm; widths W to 8W (standard W = 64)", "VGG-16"),
+    "densenet121": Architecture("densenet121", cifar.densenet121_shapes, cifar.densenet121_forward,
+                                "DenseNet-121, CIFAR form, with batch norm; growth rate W (standard W = 32)",
+                                "DenseNet-121"),
 }
 
 
