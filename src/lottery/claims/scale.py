@@ -1,0 +1,64 @@
+"""The scale a verdict was measured at, from the config: seeds, steps and data per section,
+and whether that is the papers' scale or below it ("laptop scale").
+
+The papers' sizes: [LT] 1000 seeds per width, 50,000 Adam steps, a width-10,000 wide net;
+[AR] D = 100, 10,000 training points, 5 repetitions, 1000 epochs on the mixtures, and
+MNIST / CIFAR-10 with 3 repetitions on real images.
+"""
+from __future__ import annotations
+
+from lottery.claims.measures.base import setting
+
+LT_SEEDS, LT_STEPS, LT_WIDE = 1000, 50_000, 10_000
+AR_MIXTURE = {"dim": 100, "n_train": 10_000, "repetitions": 5}
+AR_MIXTURE_EPOCHS = 1000
+AR_REAL_DATA, AR_REAL_REPETITIONS = ("mnist", "cifar10"), 3
+
+
+def _grid(section: dict) -> tuple[str, bool]:
+    seeds, steps = section["seeds"], section["train"]["steps"]
+    return f"{seeds:,} seeds, {steps:,} steps", seeds >= LT_SEEDS and steps >= LT_STEPS
+
+
+def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str, bool]:
+    """(how the section's results were made, whether at the papers' scale)."""
+    if section == "scaling":
+        text, full = _grid(setting(config, "scaling"))
+        return f"{text}, {setting(config, 'scaling.data.n_train'):,} train points", full
+    if section in ("targets", "multiplication"):
+        text, full = _grid(setting(config, f"tickets.{section}"))
+        return f"{section}: {text}", full
+    if section == "wide":
+        wide = setting(config, "tickets.wide")
+        width, steps = max(wide["widths"]), wide["train"]["steps"]
+        return f"wide net N = {width:,}, {steps:,} steps", width >= LT_WIDE and steps >= LT_STEPS
+    if section == "mixture":
+        m = setting(config, "imp.mixture")
+        full = all(m[k] >= v for k, v in AR_MIXTURE.items()) and m["train"]["epochs"] >= AR_MIXTURE_EPOCHS
+        return (f"mixtures D = {m['dim']}, {m['n_train']:,} train points, {m['repetitions']} reps, "
+                f"{m['train']['epochs']:,} epochs"), full
+    if section == "images":
+        img = setting(config, "imp.images")
+        full = any(d in real_data for d in AR_REAL_DATA) and img["repetitions"] >= AR_REAL_REPETITIONS
+        data = ", ".join(real_data) or "no real data"
+        return f"{data}, {img['repetitions']} reps, {img['train']['epochs']} epochs", full
+    raise ValueError(f"unknown config section {section!r}")
+
+
+def row_scale(sections: tuple[str, ...], config: dict, real_data: list[str]) -> tuple[str, bool]:
+    """The scale of one claim's value: its sections joined; exact when no training is involved."""
+    if not sections:
+        return "exact (no training)", True
+    parts = [section_scale(s, config, real_data) for s in sections]
+    return "; ".join(t for t, _ in parts), all(f for _, f in parts)
+
+
+def scale_sentence(paper_scale: list[bool], config: dict) -> str:
+    """One sentence for the paper and the README saying at which scale the verdicts were made."""
+    below, total = paper_scale.count(False), len(paper_scale)
+    if not below:
+        return "Every verdict was measured at the papers' scale."
+    seeds, steps = setting(config, "scaling.seeds"), setting(config, "scaling.train.steps")
+    return (f"These verdicts are at laptop scale: {below} of {total} were measured below the papers' scale "
+            f"(the $x^2$ grid here has {seeds:,} seeds and {steps:,} steps per net, the paper {LT_SEEDS:,} and "
+            f"{LT_STEPS:,}), so read them as provisional.")
