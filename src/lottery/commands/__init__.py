@@ -9,7 +9,7 @@ import argparse
 import json
 from typing import Callable
 
-STAGES = ("scaling", "tickets", "ar_train", "ar_analyse", "ar_figures", "ar_report", "paper")
+STAGES = ("scaling", "tickets", "ar_train", "ar_analyse", "ar_figures", "ar_report", "claims", "paper")
 
 Option = tuple[str, dict]
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ...]]] = {}

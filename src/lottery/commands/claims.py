@@ -1,0 +1,32 @@
+"""Command of the claims stage: every claim of [LT] and [AR] judged on one run's results."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+from lottery.commands import REQ, command
+
+log = logging.getLogger("lottery")
+
+
+@command("claims", ("--results-dir", REQ), ("--config-json", REQ), ("--table-tex", REQ), ("--macros", REQ),
+         ("--table-md", REQ), ("--csv", REQ))
+def claims(args: argparse.Namespace) -> None:
+    """Verdicts of every claim: LaTeX and Markdown tables, a CSV, and one verdict macro per claim."""
+    from lottery.claims.evaluate import evaluate
+    from lottery.claims.registry import load_registry
+    from lottery.claims.report import latex_table, markdown_table, verdict_macros
+    from lottery.claims.scale import scale_sentence
+    from lottery.core.texmacros import write_tex
+
+    config = json.loads(args.config_json)
+    rows = evaluate(load_registry(), args.results_dir, config)
+    sentence = scale_sentence(rows["paper_scale"].tolist(), config)
+    write_tex(latex_table(rows), args.table_tex)
+    write_tex(verdict_macros(rows, sentence), args.macros)
+    write_tex(markdown_table(rows, sentence), args.table_md)
+    Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(args.csv, index=False)
+    log.info("%s\n%s", sentence, rows[["id", "verdict", "ours", "reason"]].to_string(index=False))
