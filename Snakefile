@@ -35,6 +35,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/scaling.smk"
 include: "workflow/rules/tickets.smk"
 include: "workflow/rules/imp.smk"
+include: "workflow/rules/claims.smk"
 include: "workflow/rules/paper.smk"
 
 

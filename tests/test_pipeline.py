@@ -16,6 +16,7 @@ pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk
 def test_paper_pdf_contains_the_figures_and_generated_numbers(test_config_run) -> None:
     pdf = test_config_run / "paper" / "paper.pdf"
     assert pdf.stat().st_size > 10_000
+    assert (test_config_run / "paper" / "generated" / "claims_table.tex").exists(), "the claims table is built"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Fig. 1c" in text and "Fig. 3" in text
     assert "??" not in text, "an unresolved reference or macro in the PDF"

@@ -1,0 +1,27 @@
+# Claims and verdicts: every claim of [LT] and [AR] (src/lottery/claims/registry.yaml) judged
+# on this run's results; the table goes into the paper ("Claims and verdicts") and the README.
+from lottery.claims.sources import RESULT_FILES
+
+
+rule claims:
+    """Every claim's verdict, computed from the results files the measures read."""
+    input:
+        results=[f"results/{path}" for path in RESULT_FILES.values()],
+        registry=BASE / "src" / "lottery" / "claims" / "registry.yaml",
+    output:
+        table="paper/generated/claims_table.tex",
+        macros="paper/generated/claims_macros.tex",
+        markdown="results/claims/claims.md",
+        csv="results/claims/claims.csv",
+    conda:
+        ENV
+    log:
+        "logs/claims/claims.log",
+    params:
+        settings=settings(scaling=config["scaling"], tickets=config["tickets"], imp=config["imp"]),
+    shell:
+        "python -m lottery claims --results-dir results --config-json {params.settings:q} "
+        "--table-tex {output.table} --macros {output.macros} --table-md {output.markdown} --csv {output.csv} 2> {log}"
+
+
+PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros]
