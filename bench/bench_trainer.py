@@ -24,7 +24,7 @@ from lottery.liu_tegmark import fused
 from lottery.liu_tegmark.data import make_regression_data
 from lottery.liu_tegmark.nets import NetParams, init_params
 from lottery.core.seeds import seed_address
-from lottery.liu_tegmark.trainer import ChunkRunner, TrainSettings, chunk_size, train_grid
+from lottery.liu_tegmark.trainer import ChunkRunner, GridTrainSettings, chunk_size, train_grid
 
 PAPER_WIDTHS = (1, 2, 3, 4, 10, 20, 30, 40, 50)
 PAPER_SEEDS, PAPER_STEPS = 1000, 50_000
@@ -82,7 +82,7 @@ def grid_trainer(impl: str, p: NetParams, x: torch.Tensor, y: torch.Tensor, step
 
     The first call (kernel build or torch.compile, first-touch) is timed apart as warm-up.
     """
-    settings = TrainSettings(steps=steps + 1)
+    settings = GridTrainSettings(steps=steps + 1)
     runner = ChunkRunner(settings, x, y, impl)
     size = chunk_size(p.seeds, p.width, x.shape[0], settings.chunk_elements)
     states = [runner.start(p, lo, size) for lo in range(0, p.seeds, size)]
@@ -147,7 +147,7 @@ def estimate_paper_grid(budget: float) -> None:
 def run_paper_grid() -> None:
     """The paper-scale grid end to end: data, initialisation, kernel build, training, evaluation."""
     start, cpu = time.perf_counter(), time.process_time()
-    settings = TrainSettings(steps=PAPER_STEPS, compile=True)
+    settings = GridTrainSettings(steps=PAPER_STEPS, compile=True)
     x, y, xt, yt = data(256, torch.float32)
     medians = {}
     for width in PAPER_WIDTHS:

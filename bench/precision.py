@@ -15,22 +15,23 @@ import time
 import numpy as np
 import torch
 
+from lottery.liu_tegmark.activations import ACTIVATIONS
 from lottery.liu_tegmark.data import make_regression_data
 from lottery.liu_tegmark.nets import init_params
 from lottery.core.seeds import seed_address
-from lottery.liu_tegmark.trainer import TrainSettings, train_grid
+from lottery.liu_tegmark.trainer import GridTrainSettings, train_grid
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=48)
     parser.add_argument("--steps", type=int, default=50_000)
-    parser.add_argument("--activation", default="silu")
+    parser.add_argument("--activation", default="silu", choices=list(ACTIVATIONS))
     parser.add_argument("--widths", type=int, nargs="+", default=[2, 3, 4, 10, 20, 30, 40, 50])
     args = parser.parse_args()
     d = make_regression_data("x2", 256, 1024, -2.0, 2.0, 0)
-    settings = TrainSettings(steps=args.steps, lr_decay_every=args.steps // 5, activation=args.activation,
-                             compile=True, curve_points=2)
+    settings = GridTrainSettings(steps=args.steps, lr_decay_every=args.steps // 5, activation=args.activation,
+                                 compile=True, curve_points=2)
     for width in args.widths:
         addresses = [seed_address(0, "x2", args.activation, width, s) for s in range(args.seeds)]
         loss, seconds = {}, {}

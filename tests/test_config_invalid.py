@@ -145,21 +145,23 @@ def test_diverging_nets_are_flagged_not_fatal_and_counted_in_the_report() -> Non
     from lottery.liu_tegmark.data import make_regression_data
     from lottery.liu_tegmark.nets import init_params
     from lottery.core.seeds import seed_address
-    from lottery.liu_tegmark.report_scaling import scaling_macros
-    from lottery.liu_tegmark.trainer import TrainSettings, train_grid
+    from lottery.liu_tegmark.report.scaling import ScalingReportSettings, scaling_macros
+    from lottery.liu_tegmark.trainer import GridTrainSettings, train_grid
 
     d = make_regression_data("x2", 32, 64, -2.0, 2.0, 0)
     t = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
     init = init_params([seed_address(0, "x2", "silu", 4, s) for s in range(6)], 4, 1, torch.float32)
     # A learning rate of 1e30 sends every net's parameters to inf or NaN within a few steps.
-    result = train_grid(init, t(d.x_train), t(d.y_train), t(d.x_test), t(d.y_test), TrainSettings(steps=50, lr=1e30))
+    settings = GridTrainSettings(steps=50, lr=1e30)
+    result = train_grid(init, t(d.x_train), t(d.y_train), t(d.x_test), t(d.y_test), settings)
     assert result.diverged.all()
     diverging = pd.DataFrame({"target": "x2", "activation": "silu", "width": 4, "seed": np.arange(6),
                               "test_loss": result.test_loss, "diverged": result.diverged})
     healthy = diverging.assign(width=2, test_loss=1e-3, diverged=False)
     medians = median_losses(pd.concat([diverging, healthy], ignore_index=True))
     config = validate_config(BASE, SCHEMA)["scaling"]
-    macros = scaling_macros(medians, pd.DataFrame(columns=["target", "activation", "range"]), config)
+    macros = scaling_macros(medians, pd.DataFrame(columns=["target", "activation", "range"]),
+                            ScalingReportSettings.from_config(config))
     assert re.search(r"\\ScalingDiverged\}\{6\}", macros), macros
     assert re.search(r"\\ScalingNets\}\{12\}", macros), macros
 

@@ -15,7 +15,7 @@ from lottery.core.checkpoint import Checkpoint, Interrupted, save_atomic
 from lottery.liu_tegmark.data import make_regression_data
 from lottery.liu_tegmark.nets import init_params
 from lottery.core.seeds import seed_address
-from lottery.liu_tegmark.trainer import GridResult, TrainSettings, train_grid
+from lottery.liu_tegmark.trainer import GridResult, GridTrainSettings, train_grid
 from stress.kill_resume import GridJob, differences
 
 
@@ -38,12 +38,12 @@ def _problem(dtype: torch.dtype, batch_size: int, steps: int = 90, compile: bool
     t = lambda a: torch.as_tensor(a, dtype=dtype)  # noqa: E731
     init = init_params([seed_address(0, "x2", "silu", 5, s) for s in range(10)], 5, 1, dtype)
     # Chunks of 4 seeds: three chunks, the last padded, so stops land inside and between chunks.
-    settings = TrainSettings(steps=steps, lr_decay_every=30, batch_size=batch_size,
-                             chunk_elements=4 * 5 * (batch_size or 32), curve_points=10, compile=compile)
+    settings = GridTrainSettings(steps=steps, lr_decay_every=30, batch_size=batch_size,
+                                 chunk_elements=4 * 5 * (batch_size or 32), curve_points=10, compile=compile)
     return init, (t(d.x_train), t(d.y_train), t(d.x_test), t(d.y_test)), settings
 
 
-def _train_with_stops(init, data, settings: TrainSettings, path: Path) -> tuple[GridResult, int]:
+def _train_with_stops(init, data, settings: GridTrainSettings, path: Path) -> tuple[GridResult, int]:
     """Train to the end, stopping after every second checkpoint save; (result, stops)."""
     stops = 0
     while True:
@@ -84,7 +84,7 @@ def test_fused_kernel_stopped_and_resumed_is_bit_identical(tmp_path, batch_size)
 def test_checkpoint_of_other_settings_is_ignored(tmp_path) -> None:
     init, data, settings = _problem(torch.float64, 0)
     path = tmp_path / "ck.pt"
-    other = TrainSettings(**{**vars(settings), "lr": 0.02})
+    other = GridTrainSettings(**{**vars(settings), "lr": 0.02})
     with pytest.raises(Interrupted):
         train_grid(init, *data, other, checkpoint=StopAfterSaves(path, every=20, saves=1))
     assert path.exists()

@@ -52,7 +52,7 @@ def test_exponent_table_per_range() -> None:
 
 
 def test_verdict_follows_the_interval_not_the_point_estimate() -> None:
-    from lottery.liu_tegmark.report_scaling import exponent_verdict
+    from lottery.liu_tegmark.report.scaling import exponent_verdict
 
     assert exponent_verdict(1.3, 0.9, 1.5).startswith("consistent")
     assert exponent_verdict(1.05, 1.02, 1.09).startswith("steeper")

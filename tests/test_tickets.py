@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis import algorithms as alg
 from lottery.liu_tegmark.analysis.distill import distill_nets
 from lottery.liu_tegmark.analysis.ensembling import ensembling_table, harmonic_ensemble, random_pair_ensembles
@@ -13,12 +14,11 @@ from lottery.liu_tegmark.analysis.tickets import (
     error_correlation,
     mirror_pairs,
     mirror_symmetry,
-    numpy_activation,
     split_nets,
     split_tickets,
 )
 
-SILU = numpy_activation("silu")
+SILU = get_activation("silu").numpy()
 X = np.linspace(-2, 2, 201)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from conftest import REPO
 from lottery.liu_tegmark.analysis.algorithms import PARAM_NAMES
 from lottery.core.config import validate_config
-from lottery.liu_tegmark.report_tickets import tickets_macros
+from lottery.liu_tegmark.report.tickets import TicketsReportSettings, tickets_macros
 
 
 def _frames(n_clusters: int, lucky_v2: float, ks: list[float], ratio: float, best_distilled: float) -> dict:
@@ -34,7 +34,7 @@ def _frames(n_clusters: int, lucky_v2: float, ks: list[float], ratio: float, bes
 
 
 def test_agreement_is_claimed_only_when_the_data_show_it() -> None:
-    config = validate_config({}, REPO / "config" / "schema.yaml")["tickets"]
+    config = TicketsReportSettings.from_config(validate_config({}, REPO / "config" / "schema.yaml")["tickets"])
     agree = tickets_macros(_frames(4, 4.0, [0.9, 0.5, 0.1, 0.1], 0.1, 1e-17), config)
     assert "matches the paper's 4" in agree and "is a mirror pair, as in the paper" in agree
     assert "as the paper's picture" in agree and "well beyond chance" in agree

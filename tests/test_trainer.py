@@ -6,9 +6,10 @@ import pytest
 import torch
 
 from lottery.liu_tegmark.data import make_regression_data
-from lottery.liu_tegmark.nets import ACTIVATIONS, NetParams, init_params
+from lottery.liu_tegmark.activations import ACTIVATIONS
+from lottery.liu_tegmark.nets import NetParams, init_params
 from lottery.core.seeds import seed_address
-from lottery.liu_tegmark.trainer import TrainSettings, train_grid
+from lottery.liu_tegmark.trainer import GridTrainSettings, train_grid
 
 STEPS = 120
 
@@ -23,7 +24,7 @@ def _init(seeds: list[int], width: int, dim: int, dtype: torch.dtype, activation
     return init_params([seed_address(0, "x2", activation, width, s) for s in seeds], width, dim, dtype)
 
 
-def _reference(p: NetParams, s: int, x, y, settings: TrainSettings) -> NetParams:
+def _reference(p: NetParams, s: int, x, y, settings: GridTrainSettings) -> NetParams:
     """Seed ``s`` trained alone: nn.Sequential + torch.optim.Adam + StepLR, autograd."""
     width, dim, dtype = p.width, p.dim, p.w.dtype
     act = {"silu": torch.nn.SiLU(), "leaky_relu": torch.nn.LeakyReLU(settings.negative_slope),
@@ -59,7 +60,7 @@ def _reference(p: NetParams, s: int, x, y, settings: TrainSettings) -> NetParams
 def test_each_seed_follows_its_standalone_trajectory_float64(activation: str, batch_size: int) -> None:
     x, y, xt, yt = _data(torch.float64)
     p = _init(list(range(5)), 6, 1, torch.float64, activation)
-    settings = TrainSettings(steps=STEPS, lr_decay_every=40, activation=activation, batch_size=batch_size)
+    settings = GridTrainSettings(steps=STEPS, lr_decay_every=40, activation=activation, batch_size=batch_size)
     result = train_grid(p, x, y, xt, yt, settings)
     for s in (0, 3):
         ref = _reference(p, s, x, y, settings)
@@ -70,7 +71,7 @@ def test_each_seed_follows_its_standalone_trajectory_float64(activation: str, ba
 def test_float32_matches_reference_to_float_tolerance() -> None:
     x, y, xt, yt = _data(torch.float32)
     p = _init([0, 1, 2], 8, 1, torch.float32)
-    settings = TrainSettings(steps=STEPS, lr_decay_every=40)
+    settings = GridTrainSettings(steps=STEPS, lr_decay_every=40)
     result = train_grid(p, x, y, xt, yt, settings)
     ref = _reference(p, 1, x, y, settings)
     for got, want in zip(result.params.map(lambda t: t[1:2]).tensors(), ref.tensors()):
@@ -80,7 +81,7 @@ def test_float32_matches_reference_to_float_tolerance() -> None:
 def test_multidimensional_target_matches_reference() -> None:
     x, y, xt, yt = _data(torch.float64, target="mul3")
     p = _init([0, 1], 5, 3, torch.float64)
-    settings = TrainSettings(steps=60, lr_decay_every=20)
+    settings = GridTrainSettings(steps=60, lr_decay_every=20)
     result = train_grid(p, x, y, xt, yt, settings)
     ref = _reference(p, 1, x, y, settings)
     torch.testing.assert_close(result.params.w[1:2], ref.w, rtol=1e-7, atol=1e-9)
@@ -90,9 +91,9 @@ def test_multidimensional_target_matches_reference() -> None:
 def test_seed_result_independent_of_batch_company_and_chunking(chunk_elements: int) -> None:
     """Seed 4 alone, among 7 others, or chunked in any way: the same numbers."""
     x, y, xt, yt = _data(torch.float64)
-    settings = TrainSettings(steps=60, lr_decay_every=20, chunk_elements=chunk_elements)
+    settings = GridTrainSettings(steps=60, lr_decay_every=20, chunk_elements=chunk_elements)
     many = train_grid(_init(list(range(8)), 6, 1, torch.float64), x, y, xt, yt, settings)
-    alone = train_grid(_init([4], 6, 1, torch.float64), x, y, xt, yt, TrainSettings(steps=60, lr_decay_every=20))
+    alone = train_grid(_init([4], 6, 1, torch.float64), x, y, xt, yt, GridTrainSettings(steps=60, lr_decay_every=20))
     np.testing.assert_array_equal(many.test_loss[4:5], alone.test_loss)
     torch.testing.assert_close(many.params.w[4:5], alone.params.w, rtol=0, atol=0)
 
@@ -110,7 +111,7 @@ def test_diverging_net_is_flagged_and_others_unaffected() -> None:
     x, y, xt, yt = _data(torch.float32)
     p = _init([0, 1, 2], 4, 1, torch.float32)
     p.v[1] = float("nan")
-    settings = TrainSettings(steps=50, lr_decay_every=20)
+    settings = GridTrainSettings(steps=50, lr_decay_every=20)
     result = train_grid(p, x, y, xt, yt, settings)
     assert result.diverged.tolist() == [False, True, False]
     clean = train_grid(_init([0, 2], 4, 1, torch.float32), x, y, xt, yt, settings)
@@ -119,7 +120,7 @@ def test_diverging_net_is_flagged_and_others_unaffected() -> None:
 
 def test_training_reduces_the_loss_and_records_curves() -> None:
     x, y, xt, yt = _data(torch.float32)
-    settings = TrainSettings(steps=400, lr_decay_every=200, curve_points=10)
+    settings = GridTrainSettings(steps=400, lr_decay_every=200, curve_points=10)
     result = train_grid(_init(list(range(6)), 10, 1, torch.float32), x, y, xt, yt, settings)
     assert result.curves.shape == (6, 10)
     assert result.curve_steps[-1] == 399

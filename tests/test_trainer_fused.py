@@ -7,13 +7,13 @@ import torch
 from test_trainer import _data, _init, _reference
 
 from lottery.liu_tegmark import fused
-from lottery.liu_tegmark.nets import ACTIVATIONS
-from lottery.liu_tegmark.trainer import ChunkRunner, TrainSettings, choose_implementation, train_grid
+from lottery.liu_tegmark.activations import ACTIVATIONS
+from lottery.liu_tegmark.trainer import ChunkRunner, GridTrainSettings, choose_implementation, train_grid
 
 needs_kernel = pytest.mark.skipif(fused.load() is None, reason="no C++ compiler: fused kernel unavailable")
 
 
-def _train(implementation: str, p, x, y, settings: TrainSettings, splits: tuple[int, ...] = ()) -> tuple:
+def _train(implementation: str, p, x, y, settings: GridTrainSettings, splits: tuple[int, ...] = ()) -> tuple:
     """Final (params, m, s) and per-step losses of one chunk, run in pieces ending at ``splits``."""
     runner = ChunkRunner(settings, x, y, implementation)
     state, losses = runner.start(p, 0, p.seeds), []
@@ -28,7 +28,8 @@ def _train(implementation: str, p, x, y, settings: TrainSettings, splits: tuple[
 def test_fused_seed_follows_its_standalone_trajectory_float64(activation: str, batch_size: int) -> None:
     x, y, xt, yt = _data(torch.float64)
     p = _init(list(range(4)), 6, 1, torch.float64, activation)
-    settings = TrainSettings(steps=120, lr_decay_every=40, activation=activation, batch_size=batch_size, compile=True)
+    settings = GridTrainSettings(steps=120, lr_decay_every=40, activation=activation, batch_size=batch_size,
+                                 compile=True)
     result = train_grid(p, x, y, xt, yt, settings)
     for s in (0, 3):
         ref = _reference(p, s, x, y, settings)
@@ -43,7 +44,7 @@ def test_fused_matches_eager_step_by_step(dtype: torch.dtype, tol: float) -> Non
     multiple of the SIMD width."""
     x, y, _, _ = _data(dtype, target="mul3", n_train=50)
     p = _init(list(range(3)), 7, 3, dtype)
-    settings = TrainSettings(steps=80, lr_decay_every=30, batch_size=20)
+    settings = GridTrainSettings(steps=80, lr_decay_every=30, batch_size=20)
     got, got_loss = _train("fused", p, x, y, settings)
     want, want_loss = _train("eager", p, x, y, settings)
     torch.testing.assert_close(got_loss, want_loss, rtol=tol, atol=tol)
@@ -55,7 +56,7 @@ def test_fused_matches_eager_step_by_step(dtype: torch.dtype, tol: float) -> Non
 def test_fused_split_runs_threads_and_company_are_bit_identical() -> None:
     """Any split of the steps over calls, any thread count, any other seeds in the chunk: same bits."""
     x, y, _, _ = _data(torch.float32)
-    settings = TrainSettings(steps=90, lr_decay_every=30, batch_size=16)
+    settings = GridTrainSettings(steps=90, lr_decay_every=30, batch_size=16)
     p = _init(list(range(5)), 10, 1, torch.float32)
     whole, whole_loss = _train("fused", p, x, y, settings)
     split, split_loss = _train("fused", p, x, y, settings, splits=(1, 33, 34, 70))
@@ -73,7 +74,7 @@ def test_fused_split_runs_threads_and_company_are_bit_identical() -> None:
 @needs_kernel
 def test_fused_run_leaves_the_input_state_untouched() -> None:
     x, y, _, _ = _data(torch.float64)
-    runner = ChunkRunner(TrainSettings(steps=10), x, y, "fused")
+    runner = ChunkRunner(GridTrainSettings(steps=10), x, y, "fused")
     start = runner.start(_init([0, 1], 3, 1, torch.float64), 0, 2)
     before = [t.clone() for t in start.params]
     runner.run(start, 10, lambda t, loss: None)
@@ -87,14 +88,14 @@ def test_compiled_torch_step_matches_eager() -> None:
         pytest.skip("torch.compile on CPU needs a C++ compiler")
     x, y, _, _ = _data(torch.float64)
     p = _init(list(range(3)), 5, 1, torch.float64)
-    settings = TrainSettings(steps=30, lr_decay_every=10)
+    settings = GridTrainSettings(steps=30, lr_decay_every=10)
     got, got_loss = _train("compiled", p, x, y, settings)
     want, want_loss = _train("eager", p, x, y, settings)
     torch.testing.assert_close(got_loss, want_loss, rtol=1e-12, atol=1e-14)
 
 
 def test_implementation_choice_and_fallback(monkeypatch) -> None:
-    on, off = TrainSettings(steps=1, compile=True), TrainSettings(steps=1, compile=False)
+    on, off = GridTrainSettings(steps=1, compile=True), GridTrainSettings(steps=1, compile=False)
     assert choose_implementation(off, torch.device("cpu")) == "eager"
     assert choose_implementation(on, torch.device("cuda")) == "compiled"
     monkeypatch.setattr(fused, "load", lambda: None)
@@ -113,7 +114,7 @@ def test_missing_compiler_falls_back_cleanly(monkeypatch) -> None:
 def test_cuda_matches_cpu() -> None:
     x, y, xt, yt = _data(torch.float64)
     p = _init(list(range(4)), 6, 1, torch.float64)
-    settings = TrainSettings(steps=60, lr_decay_every=20, compile=True)
+    settings = GridTrainSettings(steps=60, lr_decay_every=20, compile=True)
     cpu = train_grid(p, x, y, xt, yt, settings)
     to = lambda t: t.cuda()  # noqa: E731
     gpu = train_grid(p.map(to), to(x), to(y), to(xt), to(yt), settings)

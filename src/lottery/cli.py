@@ -1,8 +1,8 @@
 """``python -m lottery COMMAND ...``: the entry point every Snakemake rule calls.
 
-Commands live in :mod:`lottery.commands` (one module per pipeline stage). Known failures
-(bad config, missing device, unreadable results, LaTeX errors) print one clear line and
-exit with status 2 instead of a traceback.
+Commands live in :mod:`lottery.commands` (one module per paper and kind of command;
+docs/architecture.md). Known failures (bad config, missing device, unreadable results,
+LaTeX errors) print one clear line and exit with status 2 instead of a traceback.
 """
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
 # [LT] width x seed grids: data, training, scaling-law fit, Fig 1c, Fig 3, exponent table.
+# Commands: lottery.commands.lt_train, lt_analyse, lt_figures, lt_report; figures are named
+# figures/lt_<figure>_<slug>.pdf (registry: lottery.figures).
 SC = config["scaling"]
 PAPER_TARGET = "x2"
 PAPER_FIT_RANGE = "wide"  # the width range whose exponents the text and Fig 1c's legend quote
@@ -71,19 +73,19 @@ rule fig_scaling_law:
         medians=rules.scaling_fit.output.medians,
         fits=rules.scaling_fit.output.fits,
     output:
-        pdf="figures/fig1c_scaling_{target}.pdf",
-        png="figures/fig1c_scaling_{target}.png",
+        pdf="figures/lt_fig1c_scaling_{target}.pdf",
+        png="figures/lt_fig1c_scaling_{target}.png",
     conda:
         ENV
     log:
-        "logs/figures/fig1c_scaling_{target}.log",
+        "logs/figures/lt_fig1c_scaling_{target}.log",
     params:
         settings=settings(
             reference_width=SC["analysis"]["reference_width"],
             fit_range=PAPER_FIT_RANGE,
         ),
     shell:
-        "python -m lottery fig-scaling --medians {input.medians} --fits {input.fits} "
+        "python -m lottery fig-scaling-law --medians {input.medians} --fits {input.fits} "
         "--target {wildcards.target} --settings {params.settings:q} --out {output.pdf} 2> {log}"
 
 
@@ -92,14 +94,14 @@ rule fig_loss_histograms:
     input:
         rules.scaling_fit.output.summary,
     output:
-        pdf="figures/fig3_histograms_{target}.pdf",
-        png="figures/fig3_histograms_{target}.png",
+        pdf="figures/lt_fig3_histograms_{target}.pdf",
+        png="figures/lt_fig3_histograms_{target}.png",
     conda:
         ENV
     log:
-        "logs/figures/fig3_histograms_{target}.log",
+        "logs/figures/lt_fig3_histograms_{target}.log",
     shell:
-        "python -m lottery fig-histograms --summary {input} --target {wildcards.target} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-loss-histograms --summary {input} --target {wildcards.target} --out {output.pdf} 2> {log}"
 
 
 rule scaling_tex:
@@ -122,8 +124,8 @@ rule scaling_tex:
 
 
 PAPER_INPUTS += [
-    f"figures/fig1c_scaling_{PAPER_TARGET}.pdf",
-    f"figures/fig3_histograms_{PAPER_TARGET}.pdf",
+    f"figures/lt_fig1c_scaling_{PAPER_TARGET}.pdf",
+    f"figures/lt_fig3_histograms_{PAPER_TARGET}.pdf",
     rules.scaling_tex.output.table,
     rules.scaling_tex.output.macros,
 ]

@@ -2,6 +2,7 @@
 # ensembling vs coordination (Fig 4), a wide net's mirror symmetry (Fig 2a), ticket
 # splitting (Fig 12), distillation (Fig 13), other targets (Figs 5-8), the LLM remark.
 # The x^2 analyses read the scaling grids; other targets and wide nets train their own.
+# Figures are named figures/lt_<figure>_<slug>.pdf (registry: lottery.figures).
 TK = config["tickets"]
 TK_ACT = TK["activation"]
 TK_FAMILIES = {"targets": TK["targets"], "multiplication": TK["multiplication"], "wide": TK["wide"]}
@@ -31,6 +32,9 @@ TK_GRID = f"results/grids/x2/{TK_ACT}/N{{width}}.h5"
 TK_SPLIT_GRIDS = [
     (TK_GRID if n in SC["widths"] else TK_WIDE).format(width=n) for n in TK["splitting"]["widths"]
 ]
+# Rules that draw two of the paper's figures take the figure id as their wildcard.
+TK_FAMILY_OF_FIGURE = {"fig5": "targets", "fig6": "multiplication", "fig7": "targets", "fig8": "multiplication"}
+TK_NEURON_KIND_OF_FIGURE = {"fig10": "x", "fig11": "pre"}
 TK_ANALYSIS = dict(
     activation=TK_ACT, negative_slope=SC["negative_slope"], x_min=SC["data"]["x_min"], x_max=SC["data"]["x_max"]
 )
@@ -76,14 +80,16 @@ rule tickets_target_fit:
 rule fig_target_histograms:
     """[LT] Figs 5 (unary targets) and 6 (multiplication): log-loss histograms."""
     input:
-        "results/tickets/{family}/summary.h5",
+        lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/summary.h5",
     output:
-        pdf="figures/appendixA_{family}_histograms.pdf",
-        png="figures/appendixA_{family}_histograms.png",
+        pdf="figures/lt_{figure}_target_histograms.pdf",
+        png="figures/lt_{figure}_target_histograms.png",
     conda:
         ENV
     log:
-        "logs/figures/appendixA_{family}_histograms.log",
+        "logs/figures/lt_{figure}_target_histograms.log",
+    wildcard_constraints:
+        figure="fig5|fig6",
     shell:
         "python -m lottery fig-target-histograms --summary {input} --out {output.pdf} 2> {log}"
 
@@ -91,15 +97,17 @@ rule fig_target_histograms:
 rule fig_target_scaling:
     """[LT] Figs 7 (unary targets) and 8 (multiplication): median loss vs width, N^-1 lines."""
     input:
-        medians="results/tickets/{family}/medians.csv",
-        fits="results/tickets/{family}/fits.csv",
+        medians=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/medians.csv",
+        fits=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/fits.csv",
     output:
-        pdf="figures/appendixA_{family}_scaling.pdf",
-        png="figures/appendixA_{family}_scaling.png",
+        pdf="figures/lt_{figure}_target_scaling.pdf",
+        png="figures/lt_{figure}_target_scaling.png",
     conda:
         ENV
     log:
-        "logs/figures/appendixA_{family}_scaling.log",
+        "logs/figures/lt_{figure}_target_scaling.log",
+    wildcard_constraints:
+        figure="fig7|fig8",
     shell:
         "python -m lottery fig-target-scaling --medians {input.medians} --fits {input.fits} --out {output.pdf} 2> {log}"
 
@@ -192,12 +200,12 @@ rule fig_width2_histogram:
     input:
         rules.tickets_algorithms.output,
     output:
-        pdf="figures/fig2b_width2_histogram.pdf",
-        png="figures/fig2b_width2_histogram.png",
+        pdf="figures/lt_fig2b_width2_histogram.pdf",
+        png="figures/lt_fig2b_width2_histogram.png",
     conda:
         ENV
     log:
-        "logs/figures/fig2b_width2_histogram.log",
+        "logs/figures/lt_fig2b_width2_histogram.log",
     shell:
         "python -m lottery fig-width2-histogram --algorithms {input} --out {output.pdf} 2> {log}"
 
@@ -207,33 +215,34 @@ rule fig_algorithms_pca:
     input:
         rules.tickets_algorithms.output,
     output:
-        pdf="figures/fig9_algorithms_pca.pdf",
-        png="figures/fig9_algorithms_pca.png",
+        pdf="figures/lt_fig9_algorithms_pca.pdf",
+        png="figures/lt_fig9_algorithms_pca.png",
     conda:
         ENV
     log:
-        "logs/figures/fig9_algorithms_pca.log",
+        "logs/figures/lt_fig9_algorithms_pca.log",
     shell:
         "python -m lottery fig-algorithms-pca --algorithms {input} --out {output.pdf} 2> {log}"
 
 
 rule fig_algorithms_neurons:
-    """[LT] Figs 10 (kind x: post-activation vs x) and 11 (kind pre: on the activation curve)."""
+    """[LT] Figs 10 (post-activations vs x) and 11 (on the activation curve): each cluster's neurons."""
     input:
         rules.tickets_algorithms.output,
     output:
-        pdf="figures/fig10_11_neurons_{kind}.pdf",
-        png="figures/fig10_11_neurons_{kind}.png",
+        pdf="figures/lt_{figure}_cluster_neurons.pdf",
+        png="figures/lt_{figure}_cluster_neurons.png",
     conda:
         ENV
     log:
-        "logs/figures/fig10_11_neurons_{kind}.log",
+        "logs/figures/lt_{figure}_cluster_neurons.log",
     wildcard_constraints:
-        kind="x|pre",
+        figure="fig10|fig11",
     params:
+        kind=lambda wc: TK_NEURON_KIND_OF_FIGURE[wc.figure],
         settings=settings(TK_ANALYSIS),
     shell:
-        "python -m lottery fig-algorithms-neurons --algorithms {input} --kind {wildcards.kind} "
+        "python -m lottery fig-algorithms-neurons --algorithms {input} --kind {params.kind} "
         "--settings {params.settings:q} --out {output.pdf} 2> {log}"
 
 
@@ -242,12 +251,12 @@ rule fig_ensembling:
     input:
         rules.tickets_ensembling.output,
     output:
-        pdf="figures/fig4_ensembling.pdf",
-        png="figures/fig4_ensembling.png",
+        pdf="figures/lt_fig4_ensembling.pdf",
+        png="figures/lt_fig4_ensembling.png",
     conda:
         ENV
     log:
-        "logs/figures/fig4_ensembling.log",
+        "logs/figures/lt_fig4_ensembling.log",
     shell:
         "python -m lottery fig-ensembling --ensembling {input} --out {output.pdf} 2> {log}"
 
@@ -257,12 +266,12 @@ rule fig_symmetry:
     input:
         rules.tickets_symmetry.output,
     output:
-        pdf="figures/fig2a_symmetry.pdf",
-        png="figures/fig2a_symmetry.png",
+        pdf="figures/lt_fig2a_symmetry.pdf",
+        png="figures/lt_fig2a_symmetry.png",
     conda:
         ENV
     log:
-        "logs/figures/fig2a_symmetry.log",
+        "logs/figures/lt_fig2a_symmetry.log",
     shell:
         "python -m lottery fig-symmetry --symmetry {input} --out {output.pdf} 2> {log}"
 
@@ -272,12 +281,12 @@ rule fig_splitting:
     input:
         rules.tickets_splitting.output,
     output:
-        pdf="figures/fig12_splitting.pdf",
-        png="figures/fig12_splitting.png",
+        pdf="figures/lt_fig12_splitting.pdf",
+        png="figures/lt_fig12_splitting.png",
     conda:
         ENV
     log:
-        "logs/figures/fig12_splitting.log",
+        "logs/figures/lt_fig12_splitting.log",
     shell:
         "python -m lottery fig-splitting --splitting {input} --out {output.pdf} 2> {log}"
 
@@ -287,12 +296,12 @@ rule fig_distill:
     input:
         rules.tickets_distill.output,
     output:
-        pdf="figures/fig13_distill.pdf",
-        png="figures/fig13_distill.png",
+        pdf="figures/lt_fig13_distill.pdf",
+        png="figures/lt_fig13_distill.png",
     conda:
         ENV
     log:
-        "logs/figures/fig13_distill.log",
+        "logs/figures/lt_fig13_distill.log",
     shell:
         "python -m lottery fig-distill --distill {input} --out {output.pdf} 2> {log}"
 
@@ -328,8 +337,9 @@ rule tickets_tex:
 
 PAPER_INPUTS += [
     *rules.tickets_tex.output,
-    *expand("figures/appendixA_{family}_{kind}.pdf", family=["targets", "multiplication"], kind=["histograms", "scaling"]),
-    *expand("figures/fig10_11_neurons_{kind}.pdf", kind=["x", "pre"]),
+    *expand("figures/lt_{figure}_target_histograms.pdf", figure=["fig5", "fig6"]),
+    *expand("figures/lt_{figure}_target_scaling.pdf", figure=["fig7", "fig8"]),
+    *expand("figures/lt_{figure}_cluster_neurons.pdf", figure=["fig10", "fig11"]),
     rules.fig_width2_histogram.output.pdf,
     rules.fig_algorithms_pca.output.pdf,
     rules.fig_ensembling.output.pdf,

@@ -1,15 +1,20 @@
 """Registry of ``python -m lottery`` commands: each stage's module registers its own.
 
-A command is the I/O layer of one rule: it reads input files, calls the package's science
-functions and writes outputs. Adding a stage is a module here plus its name in STAGES.
+A command is the I/O layer of one rule: it parses its arguments, reads input files, calls one
+function of a paper package and writes outputs. Adding a stage is a module here plus its
+name in STAGES.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-from typing import Callable
+from typing import Callable, TypeVar
 
-STAGES = ("scaling", "tickets", "ar_train", "ar_analyse", "ar_figures", "ar_report", "claims", "paper")
+# One module per paper and kind of command (train, analyse, figures, report), so that a rule
+# can depend on the module of its command without rerunning when another kind changes.
+STAGES = ("lt_train", "lt_analyse", "lt_figures", "lt_report", "ar_train", "ar_analyse", "ar_figures", "ar_report",
+          "claims", "paper")
 
 Option = tuple[str, dict]
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ...]]] = {}
@@ -34,3 +39,12 @@ def command(name: str, *options: Option) -> Callable:
 def settings_of(args: argparse.Namespace) -> dict:
     """The rule's config slice, passed as one JSON argument (``--settings``)."""
     return json.loads(args.settings)
+
+
+Settings = TypeVar("Settings")
+
+
+def settings_as(args: argparse.Namespace, cls: type[Settings]) -> Settings:
+    """The rule's config slice as the typed settings dataclass ``cls`` (keys it has no field for are left out)."""
+    s = settings_of(args)
+    return cls(**{f.name: s[f.name] for f in dataclasses.fields(cls)})

@@ -1,4 +1,7 @@
-"""Shared figure style and saving (PDF for the paper, PNG for the README)."""
+"""Figure style and saving shared by both papers (PDF for the paper, PNG for the README).
+
+Paper-specific colours live with their names (e.g. each [LT] activation's colour is in
+:mod:`lottery.liu_tegmark.activations`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +11,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-ACTIVATION_COLORS = {"silu": "tab:blue", "leaky_relu": "tab:orange", "relu": "tab:green", "tanh": "tab:purple"}
 plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "font.size": 9, "axes.grid": True, "grid.alpha": 0.3})
 
 

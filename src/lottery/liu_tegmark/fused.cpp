@@ -74,7 +74,8 @@ inline Vec<T> vexp(Vec<T> x) {
 
 enum Act { SILU = 0, LEAKY_RELU = 1, RELU = 2, TANH = 3 };
 
-// Activation a(z) and its derivative, as in lottery.liu_tegmark.nets.activation_fns.
+// Activation a(z) and its derivative, as in lottery.liu_tegmark.activations (whose kernel_code
+// of each activation is its value here).
 template <typename T, int A>
 inline void activate(Vec<T> z, T slope, Vec<T> &a, Vec<T> &da) {
     if constexpr (A == SILU) {

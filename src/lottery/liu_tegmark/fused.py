@@ -1,4 +1,4 @@
-"""The hand-fused CPU training kernel (``fused.cpp``): building, caching and calling it.
+"""[LT] the hand-fused CPU training kernel (``fused.cpp``): building, caching and calling it.
 
 The kernel runs forward, hand-derived backward and Adam for many steps per call with each
 seed's state in cache, which is ~1.5x faster than the best ``torch.compile`` step on CPU
@@ -21,11 +21,12 @@ from pathlib import Path
 
 import torch
 
+from lottery.liu_tegmark.activations import get_activation
+
 log = logging.getLogger("lottery")
 
 SOURCE = Path(__file__).with_name("fused.cpp")
 FLAGS = ("-O3", "-march=native", "-fno-math-errno", "-std=c++17", "-shared", "-fPIC", "-pthread")
-ACTIVATION_CODES = {"silu": 0, "leaky_relu": 1, "relu": 2, "tanh": 3}
 _CTYPE = {torch.float32: ctypes.c_float, torch.float64: ctypes.c_double}
 
 
@@ -125,7 +126,7 @@ class FusedKernel:
             seeds, width, dim, batch, quad(params), quad(m), quad(s), xs.data_ptr(), ys.data_ptr(),
             xs.shape[0], steps, step_size.data_ptr(), bc2_sqrt.data_ptr(), losses.data_ptr(), negative_slope,
         )
-        if self._fns[dtype](ctypes.byref(job), ACTIVATION_CODES[activation], threads) != 0:
+        if self._fns[dtype](ctypes.byref(job), get_activation(activation).kernel_code, threads) != 0:
             raise ValueError(f"fused kernel does not know activation {activation!r}")
 
 

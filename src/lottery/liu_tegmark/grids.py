@@ -1,4 +1,4 @@
-"""[LT] grid files: one (target, activation, width) job's seeds in three tidy frames.
+"""[LT] grid files: one (target, activation, width) job's seeds in three tidy frames (all figures).
 
 ``summary`` (one row per seed: losses, diverged flag, output bias ``c``), ``params``
 (one row per (seed, neuron): ``w0..w{d-1}, b, v``) and ``curves`` (one row per
@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lottery.core.storage import atomic_hdf, read_frame
+from lottery.liu_tegmark.analysis.scaling import converged
 from lottery.liu_tegmark.nets import NetParams
 
 if TYPE_CHECKING:
@@ -59,7 +61,6 @@ def read_params(path: str | Path) -> tuple[np.ndarray, NetParams]:
     """Seeds and final parameters of a grid file, as float64 tensors ``[S, N, ...]``."""
     import torch
 
-
     summary, params = read_frame(path, "summary"), read_frame(path, "params")
     seeds = summary["seed"].to_numpy()
     width = int(params["neuron"].max()) + 1
@@ -75,3 +76,32 @@ def read_params(path: str | Path) -> tuple[np.ndarray, NetParams]:
 def read_summaries(paths: list[str | Path]) -> pd.DataFrame:
     """Concatenate the per-seed summaries of many grid files into one tidy frame."""
     return pd.concat([read_frame(p, "summary") for p in paths], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class ScalarNets:
+    """Nets of one scalar-input grid file: ``seeds``, ``test_loss`` and ``w, b, v [S, N]``, ``c [S]``.
+
+    The ticket analyses (Figs 2, 4, 9-13) read these arrays; parameters are float64.
+    """
+
+    seeds: np.ndarray
+    test_loss: np.ndarray
+    w: np.ndarray
+    b: np.ndarray
+    v: np.ndarray
+    c: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return self.w.shape[1]
+
+
+def read_scalar_nets(path: str | Path, converged_only: bool = True) -> ScalarNets:
+    """The nets of a scalar-input grid file; by default only those that converged."""
+    summary = read_frame(path, "summary")
+    keep = summary.index.isin(converged(summary).index) if converged_only else np.ones(len(summary), bool)
+    seeds, params = read_params(path)
+    p = params.numpy()
+    return ScalarNets(seeds=seeds[keep], test_loss=summary["test_loss"].to_numpy()[keep], w=p["w"][keep, :, 0],
+                      b=p["b"][keep], v=p["v"][keep], c=p["c"][keep])

@@ -1,8 +1,9 @@
-"""Batches of one-hidden-layer nets ``f(x) = sum_i v_i act(w_i . x + b_i) + c``.
+"""[LT] batches of one-hidden-layer nets ``f(x) = sum_i v_i act(w_i . x + b_i) + c`` (every figure).
 
 Parameters carry a leading seed dimension so that S independent nets are one tensor
 program. Each net's initialisation depends only on its address ``(init seed, target,
-activation, width, seed)``, never on which other nets share the batch.
+activation, width, seed)``, never on which other nets share the batch. Activations come
+from :mod:`lottery.liu_tegmark.activations`.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-ACTIVATIONS = ("silu", "leaky_relu", "relu", "tanh")
+from lottery.core.seeds import torch_generator
 
 
 @dataclass
@@ -61,7 +62,7 @@ def init_params(addresses: list[int], width: int, dim: int, dtype: torch.dtype) 
     bound1, bound2 = 1.0 / math.sqrt(dim), 1.0 / math.sqrt(width)
     parts = []
     for address in addresses:
-        g = torch.Generator().manual_seed(address)
+        g = torch_generator(address)
 
         def uniform(shape: tuple[int, ...], bound: float) -> torch.Tensor:
             return (torch.rand(shape, generator=g, dtype=torch.float64) * 2 - 1) * bound
@@ -75,32 +76,6 @@ def init_params(addresses: list[int], width: int, dim: int, dtype: torch.dtype) 
             )
         )
     return NetParams.cat(parts).map(lambda t: t.to(dtype))
-
-
-def activation_fns(
-    name: str, negative_slope: float = 0.01
-) -> tuple[Callable[[torch.Tensor], torch.Tensor], Callable[[torch.Tensor], torch.Tensor]]:
-    """The activation and its derivative, written out so gradients need no autograd graph."""
-    if name == "silu":
-
-        def silu(z: torch.Tensor) -> torch.Tensor:
-            return z * torch.sigmoid(z)
-
-        def dsilu(z: torch.Tensor) -> torch.Tensor:
-            s = torch.sigmoid(z)
-            return s * (1 + z * (1 - s))
-
-        return silu, dsilu
-    if name == "leaky_relu":
-        return (
-            lambda z: torch.where(z > 0, z, negative_slope * z),
-            lambda z: torch.where(z > 0, 1.0, negative_slope).to(z.dtype),
-        )
-    if name == "relu":
-        return torch.relu, lambda z: (z > 0).to(z.dtype)
-    if name == "tanh":
-        return torch.tanh, lambda z: 1 - torch.tanh(z) ** 2
-    raise ValueError(f"unknown activation {name!r}; choose one of {ACTIVATIONS}")
 
 
 def pre_activation(p: NetParams, x: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""Vectorised training of S independent nets as one tensor program.
+"""[LT] vectorised training of S independent nets as one tensor program (every [LT] figure).
 
 The gradient of each net's mean squared error and the Adam update are written out by hand
 (no autograd graph). Three implementations run them: the eager torch step, the same step
@@ -21,10 +21,12 @@ from typing import Callable
 import numpy as np
 import torch
 
-from lottery.liu_tegmark import fused
 from lottery.core.checkpoint import Checkpoint, Interrupted, fingerprint
-from lottery.liu_tegmark.nets import NetParams, activation_fns, mse
 from lottery.core.progress import Progress
+from lottery.core.seeds import random_order
+from lottery.liu_tegmark import fused
+from lottery.liu_tegmark.activations import get_activation
+from lottery.liu_tegmark.nets import NetParams, mse
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
@@ -32,8 +34,9 @@ log = logging.getLogger("lottery")
 
 
 @dataclass(frozen=True)
-class TrainSettings:
-    """Optimisation settings of one grid job; see ``config/schema.yaml`` for each key."""
+class GridTrainSettings:
+    """Optimisation settings of one [LT] grid job (config ``scaling.train`` plus the activation);
+    see ``config/schema.yaml`` for each key. [AR]'s are :class:`lottery.arora.train.ImpTrainSettings`."""
 
     steps: int
     lr: float = 1e-2
@@ -72,7 +75,7 @@ class GridResult:
 
 def _make_step(activation: str, negative_slope: float) -> Callable:
     """One Adam step on all nets of a chunk: forward, hand-derived backward, update."""
-    act, dact = activation_fns(activation, negative_slope)
+    act, dact = get_activation(activation).torch_pair(negative_slope)
 
     def step(params, m, s, x, y, lr, bc1, bc2_sqrt):
         w, b, v, c = params
@@ -118,7 +121,7 @@ def _step_fn(activation: str, negative_slope: float, compiled: bool) -> Callable
     return _COMPILED[key]
 
 
-def choose_implementation(settings: TrainSettings, device: torch.device) -> str:
+def choose_implementation(settings: GridTrainSettings, device: torch.device) -> str:
     """``compile: false`` is the eager torch step; ``compile: true`` is the fastest compiled one.
 
     On CPU that is the fused C++ kernel (:mod:`lottery.liu_tegmark.fused`), on GPU the whole step compiled
@@ -162,8 +165,7 @@ class BatchSchedule:
             return None
         epoch, i = divmod(step, self.per_epoch)
         if epoch != self._epoch:
-            g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-            self._epoch, self._perm = epoch, torch.randperm(self.n, generator=g)
+            self._epoch, self._perm = epoch, random_order(self.n, self.seed * 1_000_003 + epoch)
         return self._perm[i * self.batch : (i + 1) * self.batch]
 
 
@@ -198,7 +200,11 @@ class ChunkRunner:
     call_elements = 100_000_000
 
     def __init__(
-        self, settings: TrainSettings, x_train: torch.Tensor, y_train: torch.Tensor, implementation: str | None = None
+        self,
+        settings: GridTrainSettings,
+        x_train: torch.Tensor,
+        y_train: torch.Tensor,
+        implementation: str | None = None,
     ) -> None:
         self.settings, self.x, self.y = settings, x_train, y_train
         self.schedule = BatchSchedule(x_train.shape[0], settings.batch_size, settings.data_seed)
@@ -326,7 +332,7 @@ def train_grid(
     y_train: torch.Tensor,
     x_test: torch.Tensor,
     y_test: torch.Tensor,
-    settings: TrainSettings,
+    settings: GridTrainSettings,
     label: str = "train",
     checkpoint: Checkpoint | None = None,
 ) -> GridResult:
@@ -380,7 +386,7 @@ def train_grid(
             checkpoint.save(key, _progress(done, None))
     final = NetParams(*(torch.cat(ts) for ts in zip(*(p for p, _ in done))))
     curves = [c for _, c in done]
-    act, _ = activation_fns(settings.activation, settings.negative_slope)
+    act, _ = get_activation(settings.activation).torch_pair(settings.negative_slope)
     with torch.no_grad():
         train_loss = mse(final, x_train, y_train, act).cpu().numpy()
         test_loss = mse(final, x_test, y_test, act).cpu().numpy()

@@ -7,6 +7,9 @@ quadratic expansion are found here; plots and I/O live elsewhere.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, signal, stats
@@ -17,8 +20,22 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+if TYPE_CHECKING:
+    from lottery.liu_tegmark.grids import ScalarNets
+
 PARAM_NAMES = ("w1", "w2", "b1", "b2", "v1", "v2", "c")
 CRITERIA = ("hdbscan", "bic", "silhouette")
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Config ``tickets.algorithms``: how peaks and clusters of the width-2 nets are found."""
+
+    criterion: str
+    max_clusters: int
+    min_cluster_fraction: float
+    peak_prominence: float
+    random_state: int
 
 
 def log_loss_peaks(losses: np.ndarray, grid_points: int = 512, prominence: float = 0.05) -> pd.DataFrame:
@@ -144,3 +161,28 @@ def silu_quadratic() -> dict[str, float]:
     z = float(optimize.brentq(lambda z: sigmoid(z) * (1 + z * (1 - sigmoid(z))), -5, 0, xtol=1e-15))
     s = sigmoid(z)
     return {"z_star": z, "B": float(z * s), "A": float(s * (1 - s) * (2 + z * (1 - 2 * s)) / 2)}
+
+
+def analyse_width2(nets: ScalarNets, settings: ClusterSettings) -> dict[str, pd.DataFrame]:
+    """Everything Figs 2b, 2c and 9-11 show about the converged width-2 nets, as frames.
+
+    ``nets`` (one row per net: canonical parameters, loss, PCs, cluster), ``clusters``,
+    ``scores`` (the criterion per cluster count), ``lucky`` (the best net of the
+    lowest-loss cluster, of all nets if none formed, with its mirror asymmetry),
+    ``peaks`` of the log-loss histogram and ``taylor`` (the SiLU expansion of Eqs 3-4).
+    """
+    losses = nets.test_loss
+    points = canonical_width2(nets.w, nets.b, nets.v, nets.c)
+    labels, scores = choose_clusters(points, settings.criterion, settings.max_clusters,
+                                     settings.min_cluster_fraction, settings.random_state)
+    labels = relabel_by_loss(labels, losses)
+    pcs = standardised_pca(points)
+    table = pd.DataFrame(points, columns=list(PARAM_NAMES))
+    table = table.assign(seed=nets.seeds, test_loss=losses, pc1=pcs[:, 0], pc2=pcs[:, 1], cluster=labels)
+    best = int(np.argmin(np.where((labels == 0) | (labels.max() < 0), losses, np.inf)))
+    lucky = pd.DataFrame([{**dict(zip(PARAM_NAMES, points[best])), "seed": int(nets.seeds[best]),
+                           "test_loss": float(losses[best]),
+                           **{f"asym_{k}": v for k, v in mirror_asymmetry(points[best]).items()}}])
+    return {"nets": table, "clusters": cluster_summary(points, losses, labels), "scores": scores, "lucky": lucky,
+            "peaks": log_loss_peaks(losses, prominence=settings.peak_prominence),
+            "taylor": pd.DataFrame([silu_quadratic()])}

@@ -6,10 +6,17 @@ distilled net is the best width-2 net with that first layer.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
+from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis.tickets import split_tickets, ticket_fit
+
+if TYPE_CHECKING:
+    from lottery.liu_tegmark.data import RegressionData
+    from lottery.liu_tegmark.grids import ScalarNets
 
 
 def distill_pair(
@@ -39,3 +46,13 @@ def distill_nets(
                      "b1": b[s, idx[0]], "b2": b[s, idx[1]], "v1": coef[0], "v2": coef[1], "c": coef[2],
                      "train_loss": train_loss, "test_loss": float(np.mean((pred - y_test) ** 2))})
     return pd.DataFrame(rows)
+
+
+def distill_frames(
+    wide: ScalarNets, narrow: ScalarNets, data: RegressionData, activation: str, negative_slope: float
+) -> dict[str, pd.DataFrame]:
+    """Fig 13: the ``distilled`` width-2 net of every wide net, and the ``ordinary`` trained ones' losses."""
+    act = get_activation(activation).numpy(negative_slope)
+    distilled = distill_nets(wide.w, wide.b, act, data.x_train[:, 0], data.y_train, data.x_test[:, 0], data.y_test)
+    distilled["seed"] = wide.seeds
+    return {"distilled": distilled, "ordinary": pd.DataFrame({"test_loss": narrow.test_loss})}

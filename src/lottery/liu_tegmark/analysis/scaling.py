@@ -1,4 +1,4 @@
-"""The [LT] scaling law: median test loss vs width and its fitted exponent.
+"""[LT] Fig 1c and Figs 7-8: median test loss vs width and its fitted exponent.
 
 Diverged nets are excluded from every statistic (and counted), never averaged in. The
 exponent alpha of ``median loss ~ N^-alpha`` is a least-squares line in log-log space over
@@ -7,10 +7,21 @@ every width and refitting.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 GROUP = ["target", "activation"]
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """Config ``scaling.analysis`` (or a ticket family's ``fit_range``): which widths, how many resamples."""
+
+    fit_ranges: dict[str, list[int]]
+    bootstrap: int
+    confidence: float
 
 
 def converged(summary: pd.DataFrame) -> pd.DataFrame:
@@ -70,3 +81,9 @@ def exponent_table(
                      alpha_low=low, alpha_high=high)
             )
     return pd.DataFrame(rows)
+
+
+def scaling_fit(summary: pd.DataFrame, settings: FitSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The median losses per width and the exponent table of a grid's per-seed summary."""
+    fits = exponent_table(summary, settings.fit_ranges, settings.bootstrap, settings.confidence)
+    return median_losses(summary), fits

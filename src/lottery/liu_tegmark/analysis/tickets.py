@@ -10,10 +10,31 @@ estimates the number of independent tickets.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
+
+from lottery.liu_tegmark.activations import get_activation
+from lottery.liu_tegmark.targets import get_target
+
+if TYPE_CHECKING:
+    from lottery.liu_tegmark.grids import ScalarNets
+
+
+@dataclass(frozen=True)
+class SplittingSettings:
+    """Config ``tickets.splitting`` with the analysed nets' target, activation and input range."""
+
+    target: str
+    activation: str
+    negative_slope: float
+    x_min: float
+    x_max: float
+    curve_points: int
 
 
 def mirror_pairs(w: np.ndarray, b: np.ndarray) -> list[tuple[int, ...]]:
@@ -128,11 +149,18 @@ def mirror_symmetry(w: np.ndarray, b: np.ndarray, shuffles: int, rng: np.random.
     return {"mirror_distance": actual, "shuffled_distance": baseline, "ratio": actual / baseline}
 
 
-def numpy_activation(name: str, negative_slope: float = 0.01):
-    """The activation of :mod:`lottery.liu_tegmark.nets` as a float64 numpy function."""
-    import torch
+def symmetry_frames(nets: ScalarNets, shuffles: int) -> dict[str, pd.DataFrame]:
+    """Fig 2a: the first net's first layer ``neurons (w, b)`` and its mirror-symmetry ``stats``."""
+    w, b = nets.w[0], nets.b[0]
+    stats = mirror_symmetry(w, b, shuffles, np.random.default_rng(0))
+    stats = pd.DataFrame([{**stats, "width": len(w), "seed": int(nets.seeds[0])}])
+    return {"neurons": pd.DataFrame({"w": w, "b": b}), "stats": stats}
 
-    from lottery.liu_tegmark.nets import activation_fns
 
-    act, _ = activation_fns(name, negative_slope)
-    return lambda z: act(torch.as_tensor(np.asarray(z, dtype=np.float64))).numpy()
+def split_grids(grids: list[ScalarNets], settings: SplittingSettings) -> dict[str, pd.DataFrame]:
+    """Fig 12: :func:`split_nets` on every grid (one per width), on a uniform input grid; frames stacked."""
+    act = get_activation(settings.activation).numpy(settings.negative_slope)
+    x = np.linspace(settings.x_min, settings.x_max, settings.curve_points)
+    y = get_target(settings.target)(x[:, None])
+    parts = [split_nets(g.w, g.b, g.seeds, g.test_loss, act, x, y) for g in grids]
+    return {key: pd.concat([part[key] for part in parts], ignore_index=True) for key in parts[0]}

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lottery.core.style import plt
+from lottery.liu_tegmark.activations import get_activation
 
 CLUSTER_CMAP = plt.get_cmap("tab10")
 
@@ -44,13 +45,16 @@ def plot_pca_clusters(nets: pd.DataFrame, clusters: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_cluster_neurons(clusters: pd.DataFrame, act, x_min: float, x_max: float, kind: str) -> plt.Figure:
+def plot_cluster_neurons(
+    clusters: pd.DataFrame, activation: str, negative_slope: float, x_min: float, x_max: float, kind: str
+) -> plt.Figure:
     """Each cluster's representative net: neurons' post-activations vs x, or on the activation curve.
 
     ``kind='x'``: ``act(w_i x + b_i)`` against x (Fig 10). ``kind='pre'``: the activation
     curve with the stretch of pre-activations ``w_i x + b_i`` each neuron visits on the
     input range highlighted (Fig 11).
     """
+    act = get_activation(activation).numpy(negative_slope)
     n = len(clusters)
     cols = min(4, n)
     rows = math.ceil(n / cols)

@@ -6,16 +6,20 @@ import math
 import numpy as np
 import pandas as pd
 
+from lottery.core.style import plt
+from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis.scaling import converged
-from lottery.core.style import ACTIVATION_COLORS, plt
 
 
-def plot_scaling_law(medians: pd.DataFrame, fits: pd.DataFrame, reference_width: int, fit_range: str) -> plt.Figure:
-    """Median test loss vs width per activation, log-log, with N^-1 and N^-4 reference lines."""
+def plot_scaling_law(
+    medians: pd.DataFrame, fits: pd.DataFrame, target: str, reference_width: int, fit_range: str
+) -> plt.Figure:
+    """Median test loss vs width per activation of ``target``, log-log, with N^-1 and N^-4 lines."""
+    medians, fits = medians[medians["target"] == target], fits[fits["target"] == target]
     fig, ax = plt.subplots(figsize=(4.2, 3.3))
     for activation, group in medians.groupby("activation"):
         group = group.sort_values("width")
-        color = ACTIVATION_COLORS.get(activation)
+        color = get_activation(activation).color
         fit = fits[(fits["activation"] == activation) & (fits["range"] == fit_range)]
         label = activation
         if len(fit):
@@ -34,8 +38,10 @@ def plot_scaling_law(medians: pd.DataFrame, fits: pd.DataFrame, reference_width:
     return fig
 
 
-def plot_loss_histograms(summary: pd.DataFrame, widths: list[int]) -> plt.Figure:
-    """Histograms of log10 test loss, one panel per width, activations overlaid."""
+def plot_loss_histograms(summary: pd.DataFrame, target: str) -> plt.Figure:
+    """Histograms of log10 test loss of ``target``'s nets, one panel per width, activations overlaid."""
+    summary = summary[summary["target"] == target]
+    widths = sorted(summary["width"].unique())
     ok = converged(summary)
     ok = ok[ok["test_loss"] > 0]
     cols = min(5, len(widths))
@@ -45,7 +51,7 @@ def plot_loss_histograms(summary: pd.DataFrame, widths: list[int]) -> plt.Figure
     bins = np.linspace(logs.min(), logs.max(), 40) if len(logs) else 10
     for ax, width in zip(axes.flat, widths):
         for activation, group in ok[ok["width"] == width].groupby("activation"):
-            ax.hist(np.log10(group["test_loss"]), bins=bins, alpha=0.6, color=ACTIVATION_COLORS.get(activation),
+            ax.hist(np.log10(group["test_loss"]), bins=bins, alpha=0.6, color=get_activation(activation).color,
                     label=activation)
         ax.set_title(f"N = {width}", fontsize=8)
         ax.tick_params(labelsize=6)

@@ -28,8 +28,9 @@ def plot_ensembling(table: pd.DataFrame, samples: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_symmetry(neurons: pd.DataFrame, stats: pd.Series) -> plt.Figure:
-    """First-layer ``(w_i, b_i)`` of one wide net, with its mirror image and symmetry measure."""
+def plot_symmetry(neurons: pd.DataFrame, stats: pd.DataFrame) -> plt.Figure:
+    """First-layer ``(w_i, b_i)`` of one wide net, with its mirror image and symmetry measure (one row)."""
+    stats = stats.iloc[0]
     fig, ax = plt.subplots(figsize=(4.2, 3.4))
     ax.scatter(-neurons["w"], neurons["b"], s=2, alpha=0.25, color="tab:orange", label=r"mirror $(-w_i, b_i)$")
     ax.scatter(neurons["w"], neurons["b"], s=2, alpha=0.5, color="tab:blue", label=r"$(w_i, b_i)$")

@@ -1,19 +1,63 @@
-"""LaTeX fragments of the [LT] ticket sections: quoted numbers, the cluster table and the
-other-targets exponent table. Comparisons with the paper's claims are generated from the
+"""[LT] Figs 2-13 and Sec. 4: the ticket sections' LaTeX (quoted numbers, the cluster table and the
+other-targets exponent table). Comparisons with the paper's claims are generated from the
 data (the text never asserts an agreement the numbers do not show)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from lottery.liu_tegmark.report_scaling import ACTIVATION_NAMES
-from lottery.liu_tegmark.targets import get_target
 from lottery.core.texmacros import camel, format_number, macro_lines
+from lottery.liu_tegmark.activations import get_activation
+from lottery.liu_tegmark.targets import get_target
 
 PAPER_CLUSTERS_MOD_SWAP = 4  # [LT] Appendix B: six clusters, four modulo the neuron swap
 MIRROR_TOLERANCE = 0.1  # relative difference below which a width-2 net counts as a mirror pair
 MACHINE_PRECISION_LOSS = 1e-14
 SYMMETRY_RATIO = 0.5  # mirror distance below this fraction of the shuffled one counts as symmetric
+FAMILIES = ("targets", "multiplication", "wide")  # the ticket stage's own grids
+
+
+@dataclass(frozen=True)
+class GridFamily:
+    """How one of the ticket stage's own grids was trained, as the text quotes it."""
+
+    steps: int
+    seeds: int
+    widths: list[int]
+    fit_range: list[int] | None
+
+
+@dataclass(frozen=True)
+class TicketsReportSettings:
+    """What the ticket sections quote about the run (config section ``tickets``)."""
+
+    activation: str
+    criterion: str
+    shuffles: int
+    ensembling_pairs: int
+    distill_width: int
+    llm_fit_range: str
+    chinchilla_exponent: float
+    families: dict[str, GridFamily]
+
+    @classmethod
+    def from_config(cls, tickets: dict) -> TicketsReportSettings:
+        """From the validated config section ``tickets``."""
+        families = {f: GridFamily(tickets[f]["train"]["steps"], tickets[f]["seeds"], tickets[f]["widths"],
+                                  tickets[f].get("fit_range")) for f in FAMILIES}
+        return cls(activation=tickets["activation"], criterion=tickets["algorithms"]["criterion"],
+                   shuffles=tickets["wide"]["shuffles"], ensembling_pairs=tickets["ensembling"]["pairs"],
+                   distill_width=tickets["distill"]["width"], llm_fit_range=tickets["llm"]["fit_range"],
+                   chinchilla_exponent=tickets["llm"]["chinchilla_exponent"], families=families)
+
+
+class TicketsTex(NamedTuple):
+    macros: str
+    clusters: str
+    fits_table: str
 
 
 def _num(x: float) -> str:
@@ -121,14 +165,14 @@ def _targets_macros(fits: pd.DataFrame, key: str) -> dict[str, str]:
     }
 
 
-def tickets_macros(frames: dict, config: dict) -> str:
+def tickets_macros(frames: dict, s: TicketsReportSettings) -> str:
     """Every number the ticket sections quote, and the generated comparisons."""
-    m = _algorithms_macros(frames["algorithms"], config["algorithms"]["criterion"])
+    m = _algorithms_macros(frames["algorithms"], s.criterion)
     m.update(_ensembling_macros(frames["ensembling"]))
     sym = frames["symmetry"].iloc[0]
     m.update(TkSymWidth=format_number(int(sym["width"])), TkSymDistance=_num(sym["mirror_distance"]),
              TkSymShuffled=_num(sym["shuffled_distance"]), TkSymRatio=f"{sym['ratio']:.2f}",
-             TkSymShuffles=format_number(config["wide"]["shuffles"]),
+             TkSymShuffles=format_number(s.shuffles),
              TkSymVerdict=("mirror-symmetric well beyond chance, as in the paper's Fig.~2a"
                            if sym["ratio"] < SYMMETRY_RATIO else
                            "not mirror-symmetric beyond chance, unlike the paper's Fig.~2a"),
@@ -137,24 +181,23 @@ def tickets_macros(frames: dict, config: dict) -> str:
     m.update(_distill_macros(frames["distill"]))
     m.update(_targets_macros(frames["target_fits"], "Targets"))
     m.update(_targets_macros(frames["mult_fits"], "Mult"))
-    for family in ("targets", "multiplication", "wide"):
-        section = config[family]
+    for family, grid in s.families.items():
         key = camel("Tk", family)
-        m[key + "Steps"] = format_number(section["train"]["steps"])
-        m[key + "Seeds"] = format_number(section["seeds"])
-        m[key + "Widths"] = ", ".join(map(str, section["widths"]))
-        if "fit_range" in section:
-            m[key + "FitRange"] = "--".join(map(str, section["fit_range"]))
-    m["TkDistillWidth"] = format_number(config["distill"]["width"])
-    m["TkEnsPairs"] = format_number(config["ensembling"]["pairs"])
-    m["TkActivation"] = ACTIVATION_NAMES[config["activation"]]
+        m[key + "Steps"] = format_number(grid.steps)
+        m[key + "Seeds"] = format_number(grid.seeds)
+        m[key + "Widths"] = ", ".join(map(str, grid.widths))
+        if grid.fit_range is not None:
+            m[key + "FitRange"] = "--".join(map(str, grid.fit_range))
+    m["TkDistillWidth"] = format_number(s.distill_width)
+    m["TkEnsPairs"] = format_number(s.ensembling_pairs)
+    m["TkActivation"] = get_activation(s.activation).latex
     sc = frames["scaling_fits"]
-    row = sc[(sc["target"] == "x2") & (sc["activation"] == config["activation"]) & (sc["range"] == config["llm"]["fit_range"])]
+    row = sc[(sc["target"] == "x2") & (sc["activation"] == s.activation) & (sc["range"] == s.llm_fit_range)]
     alpha = float(row["alpha"].iloc[0]) if len(row) else float("nan")
     lo, hi = (float(row["alpha_low"].iloc[0]), float(row["alpha_high"].iloc[0])) if len(row) else (np.nan, np.nan)
     m.update(TkLlmAlpha=f"{alpha:.2f}", TkLlmParamExponent=f"{alpha / 3:.3f}", TkLlmParamLow=f"{lo / 3:.3f}",
              TkLlmParamHigh=f"{hi / 3:.3f}", TkLlmTheory=f"{1 / 3:.3f}",
-             TkChinchilla=f"{config['llm']['chinchilla_exponent']:.2f}",
+             TkChinchilla=f"{s.chinchilla_exponent:.2f}",
              TkLlmRange="--".join(map(str, row[["width_min", "width_max"]].iloc[0])) if len(row) else "n/a")
     return macro_lines(m)
 
@@ -176,7 +219,21 @@ def target_fits_table(fits: pd.DataFrame) -> str:
     lines = [r"\begin{tabular}{llccc}", r"\toprule",
              r"target & activation & widths & $\alpha$ & interval \\", r"\midrule"]
     for f in fits.itertuples():
-        lines.append(rf"{get_target(f.target).latex} & {ACTIVATION_NAMES.get(f.activation, f.activation)} & "
+        lines.append(rf"{get_target(f.target).latex} & {get_activation(f.activation).latex} & "
                      rf"{f.width_min}--{f.width_max} & {f.alpha:.2f} & [{f.alpha_low:.2f}, {f.alpha_high:.2f}] \\")
     lines += [r"\bottomrule", r"\end{tabular}", ""]
     return "\n".join(lines)
+
+
+def tickets_tex(frames: dict, settings: TicketsReportSettings) -> TicketsTex:
+    """The ticket sections' macros, the cluster table and the other-targets exponent table.
+
+    ``frames``: the analyses' frames by name (``algorithms`` and ``distill`` are dicts of
+    their files' frames), plus the fitted exponents ``target_fits``, ``mult_fits`` and
+    ``scaling_fits``.
+    """
+    return TicketsTex(
+        macros=tickets_macros(frames, settings),
+        clusters=cluster_table(frames["algorithms"]["clusters"]),
+        fits_table=target_fits_table(pd.concat([frames["target_fits"], frames["mult_fits"]])),
+    )

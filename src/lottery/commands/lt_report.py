@@ -1,0 +1,47 @@
+"""[LT] commands that write the generated LaTeX (rules ``scaling_tex``, ``tickets_tex``): every
+number, table and verdict of the scaling and ticket sections."""
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from lottery.commands import REQ, command, settings_of
+
+
+@command("scaling-tex", ("--medians", REQ), ("--fits", REQ), ("--settings", REQ), ("--table", REQ), ("--macros", REQ))
+def scaling_tex(args: argparse.Namespace) -> None:
+    """The exponent table and the scaling section's macros."""
+    from lottery.core.texmacros import write_tex
+    from lottery.liu_tegmark.report.scaling import ScalingReportSettings, scaling_tex
+
+    settings = ScalingReportSettings.from_config(settings_of(args))
+    tex = scaling_tex(pd.read_csv(args.medians), pd.read_csv(args.fits), settings)
+    write_tex(tex.table, args.table)
+    write_tex(tex.macros, args.macros)
+
+
+@command("tickets-tex", ("--algorithms", REQ), ("--ensembling", REQ), ("--symmetry", REQ), ("--splitting", REQ),
+         ("--distill", REQ), ("--target-fits", REQ), ("--mult-fits", REQ), ("--scaling-fits", REQ),
+         ("--settings", REQ), ("--macros", REQ), ("--clusters", REQ), ("--fits-table", REQ))
+def tickets_tex(args: argparse.Namespace) -> None:
+    """Every number of the ticket sections, the cluster table and the other-targets exponents."""
+    from lottery.core.texmacros import write_tex
+    from lottery.liu_tegmark.frames import read_frames
+    from lottery.liu_tegmark.report.tickets import TicketsReportSettings, tickets_tex
+
+    algorithms = ("nets", "clusters", "scores", "lucky", "peaks", "taylor")
+    frames = {
+        "algorithms": dict(zip(algorithms, read_frames(args.algorithms, *algorithms))),
+        "ensembling": read_frames(args.ensembling, "table")[0],
+        "symmetry": read_frames(args.symmetry, "stats")[0],
+        "splitting": read_frames(args.splitting, "counts")[0],
+        "distill": dict(zip(["distilled", "ordinary"], read_frames(args.distill, "distilled", "ordinary"))),
+        "target_fits": pd.read_csv(args.target_fits),
+        "mult_fits": pd.read_csv(args.mult_fits),
+        "scaling_fits": pd.read_csv(args.scaling_fits),
+    }
+    tex = tickets_tex(frames, TicketsReportSettings.from_config(settings_of(args)))
+    write_tex(tex.macros, args.macros)
+    write_tex(tex.clusters, args.clusters)
+    write_tex(tex.fits_table, args.fits_table)

@@ -1,0 +1,1 @@
+"""[LT] generated LaTeX: every number, table and verdict the scaling and ticket sections quote."""
