@@ -1,4 +1,5 @@
-"""End to end: the test config's PDF holds every [LT] ticket figure with generated numbers."""
+"""End to end: the test config's PDF holds every [LT] ticket figure with generated numbers, and every
+[LT] figure and table of the registry is made."""
 from __future__ import annotations
 
 import shutil
@@ -6,6 +7,8 @@ import subprocess
 
 import pandas as pd
 import pytest
+
+from lottery.figures import FIGURES
 
 pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk is not installed (run.sh installs it)")
 
@@ -21,7 +24,7 @@ def test_paper_holds_every_ticket_figure_and_its_numbers(test_config_run) -> Non
     with pd.HDFStore(test_config_run / "results" / "tickets" / "ensembling.h5", "r") as store:
         table = store["table"]
     assert f"{table['ks'].min():.2f}" in text, "the ensembling distance in the text comes from the data"
-    for fig in ["fig2a_symmetry", "fig2b_width2_histogram", "fig4_ensembling", "fig9_algorithms_pca",
-                "fig10_11_neurons_x", "fig10_11_neurons_pre", "fig12_splitting", "fig13_distill",
-                "appendixA_targets_histograms", "appendixA_multiplication_scaling"]:
-        assert (test_config_run / "figures" / f"{fig}.pdf").exists()
+    for figure in FIGURES.values():
+        if figure.paper == "LT":
+            suffix = ".tex" if figure.is_table else ".pdf"
+            assert (test_config_run / (figure.output + suffix)).exists(), figure.output
