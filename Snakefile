@@ -36,6 +36,7 @@ include: "workflow/rules/scaling.smk"
 include: "workflow/rules/tickets.smk"
 include: "workflow/rules/imp.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/beyond.smk"
 include: "workflow/rules/paper.smk"
 
 

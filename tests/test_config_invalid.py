@@ -31,7 +31,7 @@ CASES = {
     "device wrong type": ({"device": 0}, "'device'", "auto, cpu, cuda"),
     "threads wrong type": ({"threads": "two"}, "'threads'", "type integer"),
     "threads zero": ({"threads": 0}, "'threads'", ">= 1"),
-    "unknown top-level key": ({"devices": "cpu"}, "'devices'", "allowed keys: device,"),
+    "unknown top-level key": ({"devices": "cpu"}, "'devices'", "allowed keys: beyond, device,"),
     "unknown scaling key": ({"scaling.seed": 3}, "'scaling.seed'", "allowed keys: activations,"),
     "unknown train key typo": ({"scaling.train.step": 10}, "'scaling.train.step'", "steps"),
     "scaling not a mapping": ({"scaling": [1, 2]}, "'scaling'", "type object"),

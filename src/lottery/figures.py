@@ -108,4 +108,13 @@ FIGURES: dict[str, Figure] = _registry(
            "top-label reliability against noisy test labels"),
     Figure("ar_table1", "AR", "imp_tex", "paper/generated/imp_table", "imp",
            "full against best pruned models"),
+    # beyond both papers
+    Figure("beyond_scaling", "beyond", "fig_beyond_scaling_forms", "figures/beyond_scaling_forms", "beyond",
+           "scaling-law forms M1-M4 judged on held-out widths"),
+    Figure("beyond_bias", "beyond", "fig_beyond_bias_variance", "figures/beyond_bias_variance", "beyond",
+           "bias and variance across seeds; averages of k nets"),
+    Figure("beyond_imp", "beyond", "fig_beyond_imp_tickets", "figures/beyond_imp_tickets", "beyond",
+           "IMP on x^2 nets against their independent tickets"),
+    Figure("beyond_table_forms", "beyond", "beyond_tex", "paper/generated/beyond_forms_table", "beyond",
+           "extrapolation errors of the scaling-law forms"),
 )

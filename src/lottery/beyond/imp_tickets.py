@@ -1,0 +1,112 @@
+"""[AR]'s IMP on [LT]'s x^2 nets: how many parameters does a net need, and does the count
+track its independent lottery tickets ([LT] Fig 12; [AR] Figs 3, S1)?
+
+One job prunes the width-N nets of one activation, initialised at the [LT] grid's seed
+addresses (:mod:`lottery.beyond.masked_imp`). The same dense nets are split into mirror-pair
+tickets ([LT]'s analysis): the participation ratio of the tickets' error correlations is
+the number of independent tickets, each worth 4 weights (``w_i, w_j, v_i, v_j``). A mirror
+pair is kept together in a round when its two neurons are both alive or both dead (a neuron
+is alive while its output weight and an input weight survive); chance, if fates were
+independent, is ``p^2 + (1 - p)^2`` for a fraction p of paired neurons alive.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
+from lottery.core.devices import resolve_device, resolve_dtype
+from lottery.core.seeds import seed_address
+from lottery.liu_tegmark.activations import get_activation
+from lottery.liu_tegmark.analysis.tickets import effective_tickets, error_correlation, mirror_pairs, split_tickets
+from lottery.liu_tegmark.data import RegressionData
+from lottery.liu_tegmark.nets import init_params
+from lottery.liu_tegmark.targets import get_target
+
+WEIGHTS_PER_TICKET = 4
+TARGET = "x2"
+
+
+@dataclass(frozen=True)
+class ImpJob:
+    """Config ``beyond.imp`` narrowed to one activation, with the grid's seeding and data range."""
+
+    activation: str
+    width: int
+    seeds: int
+    init_seed: int
+    dtype: str
+    device: str
+    threads: int
+    negative_slope: float
+    x_min: float
+    x_max: float
+    curve_points: int
+    imp: ImpSettings
+
+    @classmethod
+    def from_settings(cls, settings: dict, activation: str) -> ImpJob:
+        """The job from the rule's flat JSON settings and its activation wildcard."""
+        keys = [k for k in cls.__dataclass_fields__ if k not in ("activation", "imp")]
+        imp = ImpSettings(**{k: settings[k] for k in ImpSettings.__dataclass_fields__})
+        return cls(activation=activation, imp=imp, **{k: settings[k] for k in keys})
+
+
+def pair_fates(w: np.ndarray, b: np.ndarray, alive: np.ndarray) -> pd.DataFrame:
+    """Per (net, round): how many of the dense nets' mirror pairs are kept together, vs chance.
+
+    ``w, b [S, N]`` of the trained dense nets, ``alive [R, S, N]``.
+    """
+    rows = []
+    for s in range(w.shape[0]):
+        pairs = np.array([p for p in mirror_pairs(w[s], b[s]) if len(p) == 2]).reshape(-1, 2)
+        for r in range(alive.shape[0]):
+            fate = alive[r, s][pairs]
+            p = fate.mean() if len(pairs) else np.nan
+            rows.append({"seed_index": s, "round": r, "pairs": len(pairs),
+                         "together": float(np.mean(fate[:, 0] == fate[:, 1])) if len(pairs) else np.nan,
+                         "both_alive": int(np.sum(fate.all(1))), "chance": p**2 + (1 - p) ** 2})
+    return pd.DataFrame(rows)
+
+
+def ticket_counts(w: np.ndarray, b: np.ndarray, act, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Per net ``w, b [S, N]``: its tickets and their participation ratio ([LT] Fig 12's count)."""
+    rows = []
+    for s in range(w.shape[0]):
+        frame, resid = split_tickets(w[s], b[s], act, x, y)
+        rows.append({"seed_index": s, "tickets": len(frame),
+                     "effective_tickets": effective_tickets(error_correlation(resid))})
+    return pd.DataFrame(rows)
+
+
+def run_imp_job(job: ImpJob, data: RegressionData) -> dict[str, pd.DataFrame]:
+    """IMP on the job's x^2 nets and the splitting of their dense versions into tickets.
+
+    Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters,
+    effective tickets, mirror pairs at the best round) and ``pairs`` (mirror pairs kept
+    together per seed and round), each with an ``activation`` column.
+    """
+    torch.set_num_threads(job.threads)
+    device, dtype = resolve_device(job.device), resolve_dtype(job.dtype)
+    seeds = np.arange(job.seeds)
+    addresses = [seed_address(job.init_seed, TARGET, job.activation, job.width, int(k)) for k in seeds]
+    init = init_params(addresses, job.width, data.dim, dtype).map(lambda t: t.to(device))
+    tensors = [torch.as_tensor(a, dtype=dtype, device=device)
+               for a in (data.x_train, data.y_train, data.x_test, data.y_test)]
+    act = get_activation(job.activation)
+    rounds = imp_regression(init, *tensors, act.torch_pair(job.negative_slope)[0], job.imp)
+    frame = rounds_frame(rounds, seeds)
+    dense = rounds[0].params.numpy()
+    w, b = dense["w"][:, :, 0], dense["b"]
+    fates = pair_fates(w, b, np.stack([rd.alive() for rd in rounds])).assign(seed=lambda f: seeds[f["seed_index"]])
+    x = np.linspace(job.x_min, job.x_max, job.curve_points)
+    tickets = ticket_counts(w, b, act.numpy(job.negative_slope), x, get_target(TARGET)(x[:, None]))
+    best = best_rounds(frame).merge(tickets.assign(seed=seeds).drop(columns="seed_index"), on="seed")
+    at_best = fates.merge(best[["seed", "round"]], on=["seed", "round"])
+    best = best.merge(at_best[["seed", "pairs", "together", "both_alive", "chance"]], on="seed")
+    best["ticket_weights"] = WEIGHTS_PER_TICKET * best["effective_tickets"]
+    frames = {"rounds": frame, "best": best, "pairs": fates.drop(columns="seed_index")}
+    return {k: f.assign(activation=job.activation) for k, f in frames.items()}

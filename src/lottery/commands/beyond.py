@@ -1,0 +1,123 @@
+"""Commands of the "beyond both papers" stage (rules in workflow/rules/beyond.smk, each command
+named like its rule): scaling-law forms, bias and variance across seeds, IMP on the [LT] x^2
+nets, their figures and the section's LaTeX."""
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from lottery.commands import MANY, REQ, RUNTIME, command, settings_as, settings_of, with_runtime
+
+log = logging.getLogger("lottery")
+
+# Repeated options: ``--summary FAMILY PATH`` and ``--grids FAMILY PATH...``.
+PAIRS: dict = {"required": True, "action": "append", "nargs": 2, "metavar": ("FAMILY", "PATH")}
+GROUPS: dict = {"required": True, "action": "append", "nargs": "+", "metavar": "FAMILY PATH"}
+
+
+def _test_sets(paths: list[str]) -> dict:
+    """Test inputs and targets of each data file, keyed by target (the file's stem)."""
+    from lottery.liu_tegmark.data import load_regression_data
+
+    return {Path(p).stem: (d.x_test, d.y_test) for p in paths for d in [load_regression_data(p)]}
+
+
+def _imp_frames(paths: list[str]) -> list:
+    """The ``rounds``, ``best`` and ``pairs`` frames of every IMP job, concatenated."""
+    import pandas as pd
+
+    from lottery.liu_tegmark.frames import read_frames
+
+    parts = [read_frames(p, "rounds", "best", "pairs") for p in paths]
+    return [pd.concat(frames, ignore_index=True) for frames in zip(*parts)]
+
+
+@command("beyond-scaling-forms", ("--summary", PAIRS), ("--data", MANY), ("--settings", REQ), ("--out", REQ))
+def beyond_scaling_forms(args: argparse.Namespace) -> None:
+    """Scaling-law forms M1-M4 fitted to every median-loss curve, judged on held-out widths."""
+    import pandas as pd
+
+    from lottery.beyond.scaling_forms import FormsSettings, constant_loss, form_curves, forms_table
+    from lottery.core.storage import read_frame
+    from lottery.liu_tegmark.frames import write_frames
+
+    summary = pd.concat([read_frame(path, "table").assign(family=family) for family, path in args.summary],
+                        ignore_index=True)
+    e0 = {target: constant_loss(y) for target, (_, y) in _test_sets(args.data).items()}
+    fits, medians = forms_table(summary, e0, settings_as(args, FormsSettings))
+    write_frames(args.out, {"fits": fits, "medians": medians, "curves": form_curves(fits)})
+    log.info("scaling-law forms:\n%s", fits[["family", "target", "activation", "form", "c", "e_inf", "g", "a",
+                                             "extrapolation_error", "win_rate"]].to_string())
+
+
+@command("beyond-bias-variance", ("--grids", GROUPS), ("--data", MANY), ("--settings", REQ), ("--out", REQ))
+def beyond_bias_variance(args: argparse.Namespace) -> None:
+    """Bias^2 and variance across seeds of every grid file; loss of the average of k nets."""
+    from lottery.beyond.bias_variance import BiasVarianceSettings, seed_ensembles
+    from lottery.core.storage import read_frame
+    from lottery.liu_tegmark.frames import write_frames
+    from lottery.liu_tegmark.grids import read_params
+
+    grids = [(family, read_frame(p, "summary"), read_params(p)[1]) for family, *paths in args.grids for p in paths]
+    frames = seed_ensembles(grids, _test_sets(args.data), settings_as(args, BiasVarianceSettings))
+    write_frames(args.out, frames)
+    log.info("bias and variance:\n%s", frames["decomposition"].to_string())
+
+
+@command("beyond-imp", ("--data", REQ), ("--activation", REQ), ("--settings", REQ), *RUNTIME, ("--out", REQ))
+def beyond_imp(args: argparse.Namespace) -> None:
+    """IMP (MSE) on x^2 nets of one activation, and the splitting of their dense versions."""
+    from lottery.beyond.imp_tickets import ImpJob, run_imp_job
+    from lottery.liu_tegmark.data import load_regression_data
+    from lottery.liu_tegmark.frames import write_frames
+
+    job = ImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
+    frames = run_imp_job(job, load_regression_data(args.data))
+    write_frames(args.out, frames)
+    log.info("IMP on x^2 nets (%s):\n%s", args.activation, frames["best"].describe().T.to_string())
+
+
+@command("fig-beyond-scaling-forms", ("--forms", REQ), ("--out", REQ))
+def fig_beyond_scaling_forms(args: argparse.Namespace) -> None:
+    """Scaling-law forms: x^2 fits and every curve's extrapolation error."""
+    from lottery.beyond.plots import plot_scaling_forms
+    from lottery.core.style import save_figure
+    from lottery.liu_tegmark.frames import read_frames
+
+    save_figure(plot_scaling_forms(*read_frames(args.forms, "fits", "medians", "curves")), args.out)
+
+
+@command("fig-beyond-bias-variance", ("--bias-variance", REQ), ("--out", REQ))
+def fig_beyond_bias_variance(args: argparse.Namespace) -> None:
+    """Bias^2 and variance vs width, and the loss of the average of k nets."""
+    from lottery.beyond.plots import plot_bias_variance
+    from lottery.core.style import save_figure
+    from lottery.liu_tegmark.frames import read_frames
+
+    save_figure(plot_bias_variance(*read_frames(args.bias_variance, "decomposition", "ensembles")), args.out)
+
+
+@command("fig-beyond-imp-tickets", ("--imp", MANY), ("--out", REQ))
+def fig_beyond_imp_tickets(args: argparse.Namespace) -> None:
+    """IMP on x^2 nets: loss vs weights, effective parameters vs tickets, mirror pairs."""
+    from lottery.beyond.plots import plot_imp_tickets
+    from lottery.core.style import save_figure
+
+    save_figure(plot_imp_tickets(*_imp_frames(args.imp)), args.out)
+
+
+@command("beyond-tex", ("--forms", REQ), ("--bias-variance", REQ), ("--imp", MANY), ("--settings", REQ),
+         ("--macros", REQ), ("--table", REQ))
+def beyond_tex(args: argparse.Namespace) -> None:
+    """The scaling-form table and every number of the "beyond both papers" section."""
+    from lottery.beyond.report import ReportSettings, beyond_macros, forms_table
+    from lottery.core.texmacros import write_tex
+    from lottery.liu_tegmark.frames import read_frames
+
+    fits, medians = read_frames(args.forms, "fits", "medians")
+    decomposition, ensembles = read_frames(args.bias_variance, "decomposition", "ensembles")
+    _, best, pairs = _imp_frames(args.imp)
+    write_tex(forms_table(fits), args.table)
+    write_tex(beyond_macros(fits, medians, decomposition, ensembles, best, pairs, settings_as(args, ReportSettings)),
+              args.macros)
