@@ -4,8 +4,9 @@ One entry per figure or table: which paper it reproduces, the rule that makes it
 it lands in, a short title and the section of ``paper/sections/`` that shows it. Figures
 follow one name pattern, ``figures/<paper>_<figure>_<slug>.pdf`` (and ``.png``), e.g.
 ``figures/lt_fig12_splitting.pdf``; generated tables live in ``paper/generated/``.
-Nothing imports this at run time: tests/test_figures_registry.py holds the rules, the
-README's figure table and the paper's captions to it. This module knows both papers, so it
+The workflow reads it for the captions and categories of ``snakemake --report``
+(workflow/rules/common.smk); tests/test_figures_registry.py holds the rules, the README's
+figure table and the paper's captions to it. This module knows both papers, so it
 sits above them; it imports neither.
 """
 from __future__ import annotations
@@ -14,6 +15,14 @@ from dataclasses import dataclass
 
 PAPERS = ("LT", "AR", "beyond")  # Liu & Tegmark, Arora et al., analyses across or beyond the papers
 FIGURE_DIR, TABLE_DIR = "figures/", "paper/generated/"
+# The paper's sections (paper/sections/<name>.tex), also the categories of `snakemake --report`.
+SECTION_TITLES = {
+    "scaling": "[LT] The scaling law",
+    "tickets": "[LT] Lottery tickets",
+    "imp": "[AR] IMP under label noise",
+    "beyond": "Beyond the two papers",
+    "claims": "Claims and verdicts",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ def _registry(*entries: Figure) -> dict[str, Figure]:
     for f in entries:
         if f.id in out:
             raise ValueError(f"figure id {f.id!r} registered twice")
+        if f.section not in SECTION_TITLES:
+            raise ValueError(f"figure {f.id!r}: section {f.section!r} is not one of {tuple(SECTION_TITLES)}")
         if f.paper not in PAPERS:
             raise ValueError(f"figure {f.id!r}: paper {f.paper!r} is not one of {PAPERS}")
         name = f.output.removeprefix(TABLE_DIR if f.is_table else FIGURE_DIR)
@@ -104,10 +115,16 @@ FIGURES: dict[str, Figure] = _registry(
            "test error and ECE along one IMP trajectory"),
     Figure("ar_figs1", "AR", "imp_figs1", "figures/ar_figs1_effective_vs_nu", "imp",
            "distribution of effective parameters per nu"),
+    Figure("ar_figs2", "AR", "imp_figs2", "figures/ar_figs2_fcn_resnet_double_descent", "imp",
+           "two-layer FCN and ResNet-6 double descent"),
+    Figure("ar_figs3", "AR", "imp_figs3", "figures/ar_figs3_fcn3_effective", "imp",
+           "three-layer FCN effective parameters on Fashion-MNIST"),
     Figure("ar_figs4", "AR", "imp_figs4", "figures/ar_figs4_noisy_reliability", "imp",
            "top-label reliability against noisy test labels"),
     Figure("ar_table1", "AR", "imp_tex", "paper/generated/imp_table", "imp",
            "full against best pruned models"),
+    Figure("ar_tables1", "AR", "imp_table_s1", "paper/generated/imp_table_s1", "imp",
+           "architectures of the real-data runs"),
     # beyond both papers
     Figure("beyond_scaling", "beyond", "fig_beyond_scaling_forms", "figures/beyond_scaling_forms", "beyond",
            "scaling-law forms M1-M4 judged on held-out widths"),

@@ -7,6 +7,7 @@ rule paper:
         tex=BASE / "paper" / "paper.tex",
         sections=sorted((BASE / "paper" / "sections").glob("*.tex")),
         generated=PAPER_INPUTS,
+        code=code("paper"),
     output:
         "paper/paper.pdf",
     conda:

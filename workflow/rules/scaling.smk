@@ -7,6 +7,8 @@ PAPER_FIT_RANGE = "wide"  # the width range whose exponents the text and Fig 1c'
 
 
 rule regression_data:
+    input:
+        code=code("data"),
     output:
         "results/data/{target}.npz",
     conda:
@@ -16,20 +18,25 @@ rule regression_data:
     params:
         settings=settings(SC["data"]),
     shell:
-        "python -m lottery data --target {wildcards.target} --settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery data --target {wildcards.target} --settings {params.settings:q} --out {output:q} 2> {log:q}"
 
 
 rule train_grid:
     """All seeds of one (target, activation, width) as one vectorised job."""
     input:
-        "results/data/{target}.npz",
+        data="results/data/{target}.npz",
+        code=code("train-grid"),
     output:
         "results/grids/{target}/{activation}/N{width}.h5",
     conda:
         ENV
     log:
         "logs/grids/{target}/{activation}/N{width}.log",
+    benchmark:
+        "benchmarks/grids/{target}/{activation}/N{width}.tsv"
     threads: config["threads"]
+    resources:
+        lottery_runtime=runtime(SC["train"]),
     wildcard_constraints:
         width=r"\d+",
     params:
@@ -37,21 +44,21 @@ rule train_grid:
             {k: SC[k] for k in ("seeds", "init_seed", "dtype", "negative_slope")},
             train=SC["train"],
             data_seed=SC["data"]["seed"],
-            device=config["device"],
-            threads=config["threads"],
         ),
         # Not an output: it must survive a killed job so that the rerun resumes from it.
         checkpoint="results/checkpoints/grids/{target}/{activation}/N{width}.pt",
     shell:
-        "python -m lottery train-grid --data {input} --target {wildcards.target} "
-        "--activation {wildcards.activation} --width {wildcards.width} "
-        "--settings {params.settings:q} --checkpoint {params.checkpoint} --out {output} 2> {log}"
+        "python -m lottery train-grid --data {input.data:q} --target {wildcards.target} "
+        "--activation {wildcards.activation} --width {wildcards.width} --settings {params.settings:q} "
+        "--threads {threads} --runtime {resources.lottery_runtime:q} "
+        "--checkpoint {params.checkpoint:q} --out {output:q} 2> {log:q}"
 
 
 rule scaling_fit:
     """Median loss per width and the exponent with its bootstrap interval."""
     input:
-        [f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])],
+        grids=[f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])],
+        code=code("scaling-fit"),
     output:
         summary="results/scaling/summary.h5",
         medians="results/scaling/medians.csv",
@@ -63,8 +70,8 @@ rule scaling_fit:
     params:
         settings=settings(SC["analysis"]),
     shell:
-        "python -m lottery scaling-fit --grids {input} --settings {params.settings:q} "
-        "--summary {output.summary} --medians {output.medians} --fits {output.fits} 2> {log}"
+        "python -m lottery scaling-fit --grids {input.grids:q} --settings {params.settings:q} "
+        "--summary {output.summary:q} --medians {output.medians:q} --fits {output.fits:q} 2> {log:q}"
 
 
 rule fig_scaling_law:
@@ -72,9 +79,10 @@ rule fig_scaling_law:
     input:
         medians=rules.scaling_fit.output.medians,
         fits=rules.scaling_fit.output.fits,
+        code=code("fig-scaling-law"),
     output:
         pdf="figures/lt_fig1c_scaling_{target}.pdf",
-        png="figures/lt_fig1c_scaling_{target}.png",
+        png=figure_png("figures/lt_fig1c_scaling_{target}.png", "fig_scaling_law"),
     conda:
         ENV
     log:
@@ -85,23 +93,25 @@ rule fig_scaling_law:
             fit_range=PAPER_FIT_RANGE,
         ),
     shell:
-        "python -m lottery fig-scaling-law --medians {input.medians} --fits {input.fits} "
-        "--target {wildcards.target} --settings {params.settings:q} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-scaling-law --medians {input.medians:q} --fits {input.fits:q} "
+        "--target {wildcards.target} --settings {params.settings:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_loss_histograms:
     """[LT] Fig 3: histograms of log10 test loss per width."""
     input:
-        rules.scaling_fit.output.summary,
+        summary=rules.scaling_fit.output.summary,
+        code=code("fig-loss-histograms"),
     output:
         pdf="figures/lt_fig3_histograms_{target}.pdf",
-        png="figures/lt_fig3_histograms_{target}.png",
+        png=figure_png("figures/lt_fig3_histograms_{target}.png", "fig_loss_histograms"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig3_histograms_{target}.log",
     shell:
-        "python -m lottery fig-loss-histograms --summary {input} --target {wildcards.target} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-loss-histograms --summary {input.summary:q} --target {wildcards.target} "
+        "--out {output.pdf:q} 2> {log:q}"
 
 
 rule scaling_tex:
@@ -109,6 +119,7 @@ rule scaling_tex:
     input:
         medians=rules.scaling_fit.output.medians,
         fits=rules.scaling_fit.output.fits,
+        code=code("scaling-tex"),
     output:
         table="paper/generated/scaling_table.tex",
         macros="paper/generated/scaling_macros.tex",
@@ -119,8 +130,8 @@ rule scaling_tex:
     params:
         settings=settings(SC),
     shell:
-        "python -m lottery scaling-tex --medians {input.medians} --fits {input.fits} "
-        "--settings {params.settings:q} --table {output.table} --macros {output.macros} 2> {log}"
+        "python -m lottery scaling-tex --medians {input.medians:q} --fits {input.fits:q} "
+        "--settings {params.settings:q} --table {output.table:q} --macros {output.macros:q} 2> {log:q}"
 
 
 PAPER_INPUTS += [

@@ -12,8 +12,6 @@ TK_GRID_SETTINGS = {
         seeds=section["seeds"],
         train=section["train"],
         data_seed=SC["data"]["seed"],
-        device=config["device"],
-        threads=config["threads"],
     )
     for family, section in TK_FAMILIES.items()
 }
@@ -45,6 +43,10 @@ use rule train_grid as train_ticket_grid with:
         "results/tickets/grids/{family}/{target}/{activation}/N{width}.h5",
     log:
         "logs/tickets/grids/{family}/{target}/{activation}/N{width}.log",
+    benchmark:
+        "benchmarks/tickets/{family}/{target}/{activation}/N{width}.tsv"
+    resources:
+        lottery_runtime=lambda wc: runtime(TK_FAMILIES[wc.family]["train"]),
     wildcard_constraints:
         family="targets|multiplication|wide",
         width=r"\d+",
@@ -56,7 +58,8 @@ use rule train_grid as train_ticket_grid with:
 rule tickets_target_fit:
     """Median loss per width and fitted exponents of the other targets' grids (Figs 5-8)."""
     input:
-        lambda wc: TK_FAMILY_GRIDS[wc.family],
+        grids=lambda wc: TK_FAMILY_GRIDS[wc.family],
+        code=code("scaling-fit"),
     output:
         summary="results/tickets/{family}/summary.h5",
         medians="results/tickets/{family}/medians.csv",
@@ -73,17 +76,18 @@ rule tickets_target_fit:
             fit_ranges={wc.family: TK[wc.family]["fit_range"]},
         ),
     shell:
-        "python -m lottery scaling-fit --grids {input} --settings {params.settings:q} "
-        "--summary {output.summary} --medians {output.medians} --fits {output.fits} 2> {log}"
+        "python -m lottery scaling-fit --grids {input.grids:q} --settings {params.settings:q} "
+        "--summary {output.summary:q} --medians {output.medians:q} --fits {output.fits:q} 2> {log:q}"
 
 
 rule fig_target_histograms:
     """[LT] Figs 5 (unary targets) and 6 (multiplication): log-loss histograms."""
     input:
-        lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/summary.h5",
+        summary=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/summary.h5",
+        code=code("fig-target-histograms"),
     output:
         pdf="figures/lt_{figure}_target_histograms.pdf",
-        png="figures/lt_{figure}_target_histograms.png",
+        png=figure_png("figures/lt_{figure}_target_histograms.png", "fig_target_histograms"),
     conda:
         ENV
     log:
@@ -91,7 +95,7 @@ rule fig_target_histograms:
     wildcard_constraints:
         figure="fig5|fig6",
     shell:
-        "python -m lottery fig-target-histograms --summary {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-target-histograms --summary {input.summary:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_target_scaling:
@@ -99,9 +103,10 @@ rule fig_target_scaling:
     input:
         medians=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/medians.csv",
         fits=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/fits.csv",
+        code=code("fig-target-scaling"),
     output:
         pdf="figures/lt_{figure}_target_scaling.pdf",
-        png="figures/lt_{figure}_target_scaling.png",
+        png=figure_png("figures/lt_{figure}_target_scaling.png", "fig_target_scaling"),
     conda:
         ENV
     log:
@@ -109,13 +114,15 @@ rule fig_target_scaling:
     wildcard_constraints:
         figure="fig7|fig8",
     shell:
-        "python -m lottery fig-target-scaling --medians {input.medians} --fits {input.fits} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-target-scaling --medians {input.medians:q} --fits {input.fits:q} --out {output.pdf:q} "
+        "2> {log:q}"
 
 
 rule tickets_algorithms:
     """Width-2 nets: log-loss peaks, canonical parameters, PCA, clusters, SiLU expansion."""
     input:
-        TK_GRID.format(width=2),
+        grid=TK_GRID.format(width=2),
+        code=code("tickets-algorithms"),
     output:
         "results/tickets/algorithms.h5",
     conda:
@@ -125,13 +132,15 @@ rule tickets_algorithms:
     params:
         settings=settings(TK["algorithms"]),
     shell:
-        "python -m lottery tickets-algorithms --grid {input} --settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery tickets-algorithms --grid {input.grid:q} --settings {params.settings:q} --out {output:q} "
+        "2> {log:q}"
 
 
 rule tickets_ensembling:
     """Width-N losses vs half-harmonic ensembles of width-N/2 pairs, with distances."""
     input:
-        sorted({TK_GRID.format(width=m) for n in TK["ensembling"]["widths"] for m in (n, n // 2)}),
+        grids=sorted({TK_GRID.format(width=m) for n in TK["ensembling"]["widths"] for m in (n, n // 2)}),
+        code=code("tickets-ensembling"),
     output:
         "results/tickets/ensembling.h5",
     conda:
@@ -141,13 +150,15 @@ rule tickets_ensembling:
     params:
         settings=settings(TK["ensembling"]),
     shell:
-        "python -m lottery tickets-ensembling --grids {input} --settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery tickets-ensembling --grids {input.grids:q} --settings {params.settings:q} --out {output:q} "
+        "2> {log:q}"
 
 
 rule tickets_symmetry:
     """The widest wide net's first layer and its mirror-symmetry measure."""
     input:
-        TK_WIDE.format(width=max(TK["wide"]["widths"])),
+        grid=TK_WIDE.format(width=max(TK["wide"]["widths"])),
+        code=code("tickets-symmetry"),
     output:
         "results/tickets/symmetry.h5",
     conda:
@@ -157,13 +168,15 @@ rule tickets_symmetry:
     params:
         settings=settings(shuffles=TK["wide"]["shuffles"]),
     shell:
-        "python -m lottery tickets-symmetry --grid {input} --settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery tickets-symmetry --grid {input.grid:q} --settings {params.settings:q} --out {output:q} "
+        "2> {log:q}"
 
 
 rule tickets_splitting:
     """Every net of the splitting widths paired into mirror tickets; R^2, C_ij, effective count."""
     input:
-        TK_SPLIT_GRIDS,
+        grids=TK_SPLIT_GRIDS,
+        code=code("tickets-splitting"),
     output:
         "results/tickets/splitting.h5",
     conda:
@@ -173,7 +186,8 @@ rule tickets_splitting:
     params:
         settings=settings(TK["splitting"], TK_ANALYSIS, target="x2"),
     shell:
-        "python -m lottery tickets-splitting --grids {input} --settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery tickets-splitting --grids {input.grids:q} --settings {params.settings:q} --out {output:q} "
+        "2> {log:q}"
 
 
 rule tickets_distill:
@@ -182,6 +196,7 @@ rule tickets_distill:
         wide=TK_GRID.format(width=TK["distill"]["width"]),
         narrow=TK_GRID.format(width=2),
         data="results/data/x2.npz",
+        code=code("tickets-distill"),
     output:
         "results/tickets/distill.h5",
     conda:
@@ -191,47 +206,50 @@ rule tickets_distill:
     params:
         settings=settings(TK_ANALYSIS),
     shell:
-        "python -m lottery tickets-distill --wide {input.wide} --narrow {input.narrow} --data {input.data} "
-        "--settings {params.settings:q} --out {output} 2> {log}"
+        "python -m lottery tickets-distill --wide {input.wide:q} --narrow {input.narrow:q} --data {input.data:q} "
+        "--settings {params.settings:q} --out {output:q} 2> {log:q}"
 
 
 rule fig_width2_histogram:
     """[LT] Fig 2b: width-2 log-loss histogram with its peaks."""
     input:
-        rules.tickets_algorithms.output,
+        results=rules.tickets_algorithms.output,
+        code=code("fig-width2-histogram"),
     output:
         pdf="figures/lt_fig2b_width2_histogram.pdf",
-        png="figures/lt_fig2b_width2_histogram.png",
+        png=figure_png("figures/lt_fig2b_width2_histogram.png", "fig_width2_histogram"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig2b_width2_histogram.log",
     shell:
-        "python -m lottery fig-width2-histogram --algorithms {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-width2-histogram --algorithms {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_algorithms_pca:
     """[LT] Fig 9: width-2 nets on two principal components, clusters labelled by loss."""
     input:
-        rules.tickets_algorithms.output,
+        results=rules.tickets_algorithms.output,
+        code=code("fig-algorithms-pca"),
     output:
         pdf="figures/lt_fig9_algorithms_pca.pdf",
-        png="figures/lt_fig9_algorithms_pca.png",
+        png=figure_png("figures/lt_fig9_algorithms_pca.png", "fig_algorithms_pca"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig9_algorithms_pca.log",
     shell:
-        "python -m lottery fig-algorithms-pca --algorithms {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-algorithms-pca --algorithms {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_algorithms_neurons:
     """[LT] Figs 10 (post-activations vs x) and 11 (on the activation curve): each cluster's neurons."""
     input:
-        rules.tickets_algorithms.output,
+        results=rules.tickets_algorithms.output,
+        code=code("fig-algorithms-neurons"),
     output:
         pdf="figures/lt_{figure}_cluster_neurons.pdf",
-        png="figures/lt_{figure}_cluster_neurons.png",
+        png=figure_png("figures/lt_{figure}_cluster_neurons.png", "fig_algorithms_neurons"),
     conda:
         ENV
     log:
@@ -242,68 +260,72 @@ rule fig_algorithms_neurons:
         kind=lambda wc: TK_NEURON_KIND_OF_FIGURE[wc.figure],
         settings=settings(TK_ANALYSIS),
     shell:
-        "python -m lottery fig-algorithms-neurons --algorithms {input} --kind {params.kind} "
-        "--settings {params.settings:q} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-algorithms-neurons --algorithms {input.results:q} --kind {params.kind} "
+        "--settings {params.settings:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_ensembling:
     """[LT] Fig 4: ensembling vs coordination."""
     input:
-        rules.tickets_ensembling.output,
+        results=rules.tickets_ensembling.output,
+        code=code("fig-ensembling"),
     output:
         pdf="figures/lt_fig4_ensembling.pdf",
-        png="figures/lt_fig4_ensembling.png",
+        png=figure_png("figures/lt_fig4_ensembling.png", "fig_ensembling"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig4_ensembling.log",
     shell:
-        "python -m lottery fig-ensembling --ensembling {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-ensembling --ensembling {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_symmetry:
     """[LT] Fig 2a: first-layer (w, b) of the wide net and its mirror image."""
     input:
-        rules.tickets_symmetry.output,
+        results=rules.tickets_symmetry.output,
+        code=code("fig-symmetry"),
     output:
         pdf="figures/lt_fig2a_symmetry.pdf",
-        png="figures/lt_fig2a_symmetry.png",
+        png=figure_png("figures/lt_fig2a_symmetry.png", "fig_symmetry"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig2a_symmetry.log",
     shell:
-        "python -m lottery fig-symmetry --symmetry {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-symmetry --symmetry {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_splitting:
     """[LT] Fig 12: splitting nets into lottery tickets."""
     input:
-        rules.tickets_splitting.output,
+        results=rules.tickets_splitting.output,
+        code=code("fig-splitting"),
     output:
         pdf="figures/lt_fig12_splitting.pdf",
-        png="figures/lt_fig12_splitting.png",
+        png=figure_png("figures/lt_fig12_splitting.png", "fig_splitting"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig12_splitting.log",
     shell:
-        "python -m lottery fig-splitting --splitting {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-splitting --splitting {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule fig_distill:
     """[LT] Fig 13: distilled vs trained width-2 nets."""
     input:
-        rules.tickets_distill.output,
+        results=rules.tickets_distill.output,
+        code=code("fig-distill"),
     output:
         pdf="figures/lt_fig13_distill.pdf",
-        png="figures/lt_fig13_distill.png",
+        png=figure_png("figures/lt_fig13_distill.png", "fig_distill"),
     conda:
         ENV
     log:
         "logs/figures/lt_fig13_distill.log",
     shell:
-        "python -m lottery fig-distill --distill {input} --out {output.pdf} 2> {log}"
+        "python -m lottery fig-distill --distill {input.results:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule tickets_tex:
@@ -317,6 +339,7 @@ rule tickets_tex:
         target_fits="results/tickets/targets/fits.csv",
         mult_fits="results/tickets/multiplication/fits.csv",
         scaling_fits=rules.scaling_fit.output.fits,
+        code=code("tickets-tex"),
     output:
         macros="paper/generated/tickets_macros.tex",
         clusters="paper/generated/tickets_clusters.tex",
@@ -328,11 +351,11 @@ rule tickets_tex:
     params:
         settings=settings(TK),
     shell:
-        "python -m lottery tickets-tex --algorithms {input.algorithms} --ensembling {input.ensembling} "
-        "--symmetry {input.symmetry} --splitting {input.splitting} --distill {input.distill} "
-        "--target-fits {input.target_fits} --mult-fits {input.mult_fits} --scaling-fits {input.scaling_fits} "
-        "--settings {params.settings:q} --macros {output.macros} --clusters {output.clusters} "
-        "--fits-table {output.fits_table} 2> {log}"
+        "python -m lottery tickets-tex --algorithms {input.algorithms:q} --ensembling {input.ensembling:q} "
+        "--symmetry {input.symmetry:q} --splitting {input.splitting:q} --distill {input.distill:q} "
+        "--target-fits {input.target_fits:q} --mult-fits {input.mult_fits:q} --scaling-fits {input.scaling_fits:q} "
+        "--settings {params.settings:q} --macros {output.macros:q} --clusters {output.clusters:q} "
+        "--fits-table {output.fits_table:q} 2> {log:q}"
 
 
 PAPER_INPUTS += [

@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ..
 REQ: dict = {"required": True}
 MANY: dict = {"required": True, "nargs": "+"}
 INT: dict = {"required": True, "type": int}
+# A training job's runtime keys: Snakemake's {threads} and a JSON resource (workflow/rules/common.smk).
+RUNTIME: tuple[Option, ...] = (("--threads", INT), ("--runtime", REQ))
+TRAIN_RUNTIME_KEYS = ("compile", "chunk_elements", "checkpoint_every")
 
 
 def command(name: str, *options: Option) -> Callable:
@@ -39,6 +42,18 @@ def command(name: str, *options: Option) -> Callable:
 def settings_of(args: argparse.Namespace) -> dict:
     """The rule's config slice, passed as one JSON argument (``--settings``)."""
     return json.loads(args.settings)
+
+
+def with_runtime(settings: dict, args: argparse.Namespace) -> dict:
+    """A training job's settings plus the keys that change its speed, never its results.
+
+    Device, threads, compilation, chunking and checkpoint interval reach the job outside the
+    rule's ``params`` (results are bit-identical across them, as the tests show), so changing
+    them reruns nothing; here they rejoin the settings the package's job dataclasses read.
+    """
+    runtime = json.loads(args.runtime)
+    train = {**settings.get("train", {}), **{k: runtime[k] for k in TRAIN_RUNTIME_KEYS if k in runtime}}
+    return {**settings, "device": runtime["device"], "threads": args.threads, "train": train}
 
 
 Settings = TypeVar("Settings")

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from lottery.commands import INT, REQ, command, settings_of
+from lottery.commands import INT, REQ, RUNTIME, command, settings_of, with_runtime
 
 log = logging.getLogger("lottery")
 
@@ -24,7 +24,7 @@ def make_data(args: argparse.Namespace) -> None:
 
 
 @command("train-grid", ("--data", REQ), ("--target", REQ), ("--activation", REQ), ("--width", INT),
-         ("--settings", REQ), ("--out", REQ), ("--checkpoint", {"default": None}))
+         ("--settings", REQ), *RUNTIME, ("--out", REQ), ("--checkpoint", {"default": None}))
 def train_grid(args: argparse.Namespace) -> None:
     """Train all seeds of one (target, activation, width) as one vectorised job.
 
@@ -36,7 +36,7 @@ def train_grid(args: argparse.Namespace) -> None:
     from lottery.liu_tegmark.grid_job import GridJob, run_grid_job
     from lottery.liu_tegmark.grids import write_grid
 
-    job = GridJob.from_settings(settings_of(args), args.target, args.activation, args.width)
+    job = GridJob.from_settings(with_runtime(settings_of(args), args), args.target, args.activation, args.width)
     data = load_regression_data(args.data)
     checkpoint = Checkpoint(Path(args.checkpoint), job.checkpoint_every) if args.checkpoint else None
     try:

@@ -1,0 +1,98 @@
+"""Which source files a ``python -m lottery`` command runs, so that rules can list them as inputs.
+
+Snakemake's code trigger sees only a rule's shell line, never the Python it calls; without
+this, editing a plotting or training module reruns nothing and the paper keeps figures made
+by old code. Each rule therefore declares the files of the code its command runs: the
+command's module, the imports of the command's own function, and everything those import in
+turn (module-level and function-level, since any function may be called). A file beside an
+imported module with the same stem and another suffix (the fused kernel's ``.cpp``) counts
+too. Dispatch-only modules are left out: editing the CLI must not retrain anything.
+
+The closure is found by reading the sources (``ast``), not by importing them, so that it is
+cheap enough to compute for every rule each time Snakemake parses the workflow.
+"""
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "lottery"
+ROOT = Path(__file__).resolve().parents[1]
+DISPATCH_ONLY = {"lottery", "lottery.__main__", "lottery.cli", "lottery.commands"}
+
+
+def _module_file(module: str) -> Path | None:
+    rel = Path(*module.split(".")[1:])
+    for candidate in (ROOT / rel.with_suffix(".py"), ROOT / rel / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join((PACKAGE, *parts))
+
+
+def _imported_modules(node: ast.AST, importer: str) -> set[str]:
+    """Package modules imported anywhere under ``node`` (``from x import y`` may name a module y)."""
+    found = set()
+    package = importer if _module_file(importer) and _module_file(importer).name == "__init__.py" else (
+        importer.rpartition(".")[0])
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Import):
+            found.update(a.name for a in sub.names if a.name.split(".")[0] == PACKAGE)
+        elif isinstance(sub, ast.ImportFrom):
+            if sub.level:
+                base = package.split(".")
+                base = base[: len(base) - (sub.level - 1)]
+                module = ".".join([*base, *([sub.module] if sub.module else [])])
+            else:
+                module = sub.module or ""
+            if module.split(".")[0] != PACKAGE:
+                continue
+            found.add(module)
+            found.update(f"{module}.{a.name}" for a in sub.names if _module_file(f"{module}.{a.name}"))
+    return {m for m in found if _module_file(m)}
+
+
+@cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def _closure(modules: set[str]) -> set[str]:
+    seen, todo = set(), list(modules)
+    while todo:
+        module = todo.pop()
+        if module in seen or module in DISPATCH_ONLY:
+            continue
+        seen.add(module)
+        todo.extend(_imported_modules(_tree(_module_file(module)), module))
+    return seen
+
+
+def _command_function(command: str) -> tuple[Path, ast.FunctionDef]:
+    """The module file and function registered as ``command`` (found by its ``@command`` decorator)."""
+    for path in sorted((ROOT / "commands").glob("*.py")):
+        for node in _tree(path).body:
+            if isinstance(node, ast.FunctionDef):
+                for deco in node.decorator_list:
+                    if (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "command" and deco.args
+                            and isinstance(deco.args[0], ast.Constant) and deco.args[0].value == command):
+                        return path, node
+    raise KeyError(f"no `python -m lottery {command}` command is registered in {ROOT / 'commands'}")
+
+
+def code_files(command: str) -> list[str]:
+    """Sorted source files that ``python -m lottery COMMAND`` runs (absolute paths)."""
+    path, function = _command_function(command)
+    module = _module_name(path)
+    top_level = ast.Module(body=[n for n in _tree(path).body if isinstance(n, (ast.Import, ast.ImportFrom))],
+                           type_ignores=[])
+    direct = _imported_modules(top_level, module) | _imported_modules(function, module)
+    files = {path} | {_module_file(m) for m in _closure(direct)}
+    companions = {f for p in files for f in p.parent.glob(p.stem + ".*") if f.suffix not in (".py", ".pyc")}
+    return sorted(str(f) for f in files | companions)
