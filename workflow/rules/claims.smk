@@ -4,10 +4,11 @@ from lottery.claims.sources import RESULT_FILES
 
 
 rule claims:
-    """Every claim's verdict, computed from the results files the measures read."""
+    """Every claim's verdict, computed from the results files the measures read (the registry
+    is among the code inputs: editing a rule reruns the verdicts)."""
     input:
         results=[f"results/{path}" for path in RESULT_FILES.values()],
-        registry=BASE / "src" / "lottery" / "claims" / "registry.yaml",
+        code=code("claims"),
     output:
         table="paper/generated/claims_table.tex",
         macros="paper/generated/claims_macros.tex",
@@ -21,7 +22,8 @@ rule claims:
         settings=settings(scaling=config["scaling"], tickets=config["tickets"], imp=config["imp"]),
     shell:
         "python -m lottery claims --results-dir results --config-json {params.settings:q} "
-        "--table-tex {output.table} --macros {output.macros} --table-md {output.markdown} --csv {output.csv} 2> {log}"
+        "--table-tex {output.table:q} --macros {output.macros:q} --table-md {output.markdown:q} "
+        "--csv {output.csv:q} 2> {log:q}"
 
 
 PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros]

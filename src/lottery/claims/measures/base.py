@@ -77,7 +77,8 @@ class Results:
 @dataclass(frozen=True)
 class Measure:
     """A registered measure: its function, the files it reads, and the config sections whose
-    scale (seeds, steps, data) its value was measured at."""
+    scale (seeds, steps, data) its value was measured at; a section may name one of the
+    measure's arguments in braces (``"{family}"``), filled in per claim."""
 
     fn: Callable[..., Measurement]
     sources: tuple[str, ...]

@@ -214,8 +214,8 @@ def ensemble_gap(r: Results, config: dict, width: int) -> Measurement:
     (median log10 loss of the ensembles minus that of the width-N nets)."""
     row = _ensembling_row(r, width)
     gap = float(row["median_log10_ensemble"] - row["median_log10_actual"])
-    return Measurement(gap, f"{gap:+.2f} decades (median log10 loss {row['median_log10_actual']:.2f} vs "
-                            f"{row['median_log10_ensemble']:.2f})")
+    return Measurement(gap, f"{gap:+.2f} decades (median log10 loss: width {width} {row['median_log10_actual']:.2f}, "
+                            f"ensembles {row['median_log10_ensemble']:.2f})")
 
 
 @measure(sources=("ensembling",), sections=("scaling",))
