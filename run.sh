@@ -2,6 +2,8 @@
 # Set up a fresh machine and run the pipeline or its tests:
 #   bash run.sh paper [snakemake args...]   install, then run the default config to paper/paper.pdf
 #   bash run.sh test  [pytest args...]      install, then run the test suite
+#   bash run.sh reference [snakemake args]  build the paper from the shipped paper-scale results
+#                                           (reference/, no training) in build/reference/
 #   bash run.sh lock                        re-resolve envs/requirements.lock after editing pyproject.toml
 # Installs the pinned dependencies (envs/requirements.lock) and the package into .venv, and
 # with apt-get, when missing and we are root: TeX (latexmk, texlive) and poppler-utils; the
@@ -65,13 +67,19 @@ case "$mode" in
         install_python
         exec python -m pytest "$@"
         ;;
+    reference)
+        install_tex
+        install_python
+        python -m lottery bundle-restore --bundle reference --workdir build/reference
+        exec snakemake --configfile reference/config.yaml --directory build/reference --cores "${CORES:-all}" "$@"
+        ;;
     lock)
         install_python
         .venv/bin/python -m pip install -q pip-tools
         exec .venv/bin/python envs/lock.py
         ;;
     *)
-        echo "usage: bash run.sh paper [snakemake args...] | bash run.sh test [pytest args...] | bash run.sh lock" >&2
+        echo "usage: bash run.sh paper|reference [snakemake args...] | bash run.sh test [pytest args...] | bash run.sh lock" >&2
         exit 2
         ;;
 esac

@@ -1,0 +1,80 @@
+"""The reference bundle: a paper-scale run's results, shipped so the paper builds without training.
+
+Training at the papers' scale takes hours; the analyses, figures and tables take minutes.
+Like showyourwork's cached outputs, ``reference/`` holds what the analyses read (under
+``reference/results/``), the config that made it and a manifest: the code commit, the
+machine, each job's wall time and every file's SHA-256. ``bash run.sh reference`` restores
+the files into ``build/reference/`` with one common time stamp (newer than the checkout, so
+Snakemake sees them as up to date) and builds the paper there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from lottery.core.errors import ResultsError
+
+MANIFEST = "manifest.json"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksums(root: Path, files: list[Path]) -> dict[str, str]:
+    """``relative path -> sha256`` of ``files`` under ``root``."""
+    return {str(f.relative_to(root)): sha256(f) for f in sorted(files)}
+
+
+def verify(bundle: Path) -> dict:
+    """The manifest, after checking every listed file is there with its checksum."""
+    manifest = json.loads((bundle / MANIFEST).read_text())
+    bad = [rel for rel, digest in manifest["files"].items()
+           if not (bundle / rel).is_file() or sha256(bundle / rel) != digest]
+    if bad:
+        raise ResultsError(f"reference bundle {bundle}: {len(bad)} file(s) missing or changed, e.g. {bad[:3]}; "
+                           f"restore them with git (git checkout -- {bundle})")
+    return manifest
+
+
+def restore(bundle: Path, workdir: Path) -> list[Path]:
+    """Copy the bundle's result files into ``workdir``, all with one fresh time stamp."""
+    manifest = verify(bundle)
+    now = time.time()
+    restored = []
+    for rel in manifest["files"]:
+        if not rel.startswith("results/"):
+            continue
+        dest = workdir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(bundle / rel, dest)
+        os.utime(dest, (now, now))
+        restored.append(dest)
+    return restored
+
+
+def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
+    """Copy the files of a finished run matching ``patterns`` into ``bundle`` and write its manifest.
+
+    ``meta`` holds what the manifest records besides the checksums: the config file, its
+    departures from config/paper.yaml with their reasons, commits, machine and wall times.
+    """
+    files = sorted({f for p in patterns for f in run.glob(p) if f.is_file()})
+    if not files:
+        raise ResultsError(f"no files of {run} match {patterns}")
+    for f in files:
+        dest = bundle / f.relative_to(run)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, dest)
+    extra = [bundle / name for name in meta.get("documents", [])]
+    manifest = {**meta, "files": checksums(bundle, [bundle / f.relative_to(run) for f in files] + extra)}
+    (bundle / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
