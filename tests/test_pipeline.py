@@ -35,8 +35,9 @@ def test_every_figure_has_pdf_and_png(test_config_run) -> None:
         assert f.with_suffix(".png").exists()
 
 
-def test_rerun_has_nothing_to_do(test_config_run) -> None:
-    done = run_snakemake(test_config_run, "--configfile", str(REPO / "config" / "test.yaml"), "-n")
+def test_rerun_has_nothing_to_do(test_config_run, test_config_repo) -> None:
+    done = run_snakemake(test_config_run, "--configfile", str(test_config_repo / "config" / "test.yaml"), "-n",
+                         repo=test_config_repo)
     assert done.returncode == 0
     assert "Nothing to be done" in done.stdout + done.stderr
 
