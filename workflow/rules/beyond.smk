@@ -4,8 +4,9 @@
 from lottery.beyond.checks import config_errors
 
 BY = config["beyond"]
-if config_errors(config):
-    raise WorkflowError("invalid config:\n  - " + "\n  - ".join(config_errors(config)))
+BY_ERRORS = config_errors(config)
+if BY_ERRORS:
+    raise WorkflowError("invalid config:\n  - " + "\n  - ".join(BY_ERRORS))
 BY_TARGETS = sorted({*SC["targets"], *TK["targets"]["targets"], *TK["multiplication"]["targets"]})
 BY_DATA = expand("results/data/{target}.npz", target=BY_TARGETS)
 BY_SCALING_GRIDS = [f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])]

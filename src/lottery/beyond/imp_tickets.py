@@ -11,7 +11,7 @@ independent, is ``p^2 + (1 - p)^2`` for a fraction p of paired neurons alive.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -50,8 +50,8 @@ class ImpJob:
     @classmethod
     def from_settings(cls, settings: dict, activation: str) -> ImpJob:
         """The job from the rule's flat JSON settings and its activation wildcard."""
-        keys = [k for k in cls.__dataclass_fields__ if k not in ("activation", "imp")]
-        imp = ImpSettings(**{k: settings[k] for k in ImpSettings.__dataclass_fields__})
+        keys = [f.name for f in fields(cls) if f.name not in ("activation", "imp")]
+        imp = ImpSettings(**{f.name: settings[f.name] for f in fields(ImpSettings)})
         return cls(activation=activation, imp=imp, **{k: settings[k] for k in keys})
 
 

@@ -110,17 +110,18 @@ def _forms_macros(fits: pd.DataFrame, medians: pd.DataFrame, settings: ReportSet
     m = {"ByFormsBootstrap": format_number(settings.bootstrap),
          "ByFormsConfidence": _pct(settings.confidence), "ByFormsHeldOut": format_number(settings.held_out)}
     main = fits[fits["family"] == "scaling"]
+    m["ByFormsFitWidths"] = main["fit_widths"].iloc[0].replace(" ", ", ")
+    m["ByFormsHeldWidths"] = main["held_out_widths"].iloc[0].replace(" ", ", ")
     for activation, g in main.groupby("activation"):
         g, a = g.set_index("form"), camel(activation)
-        m[camel("ByForms", a, "FitWidths")] = g["fit_widths"].iloc[0].replace(" ", ", ")
-        m[camel("ByForms", a, "HeldWidths")] = g["held_out_widths"].iloc[0].replace(" ", ", ")
         for form in FORMS:
             r, f = g.loc[form], _form_word(form)
             for key, value in [("C", r["c"]), ("CLow", r["c_low"]), ("CHigh", r["c_high"]),
-                               ("Err", r["extrapolation_error"]), ("ErrLow", r["extrapolation_error_low"]),
-                               ("ErrHigh", r["extrapolation_error_high"]), ("FitErr", r["fit_error"])]:
+                               ("Err", r["extrapolation_error"])]:
                 m[camel("ByForms", a, f, key)] = _num(value, 2 if key.startswith("C") else 3)
-            m[camel("ByForms", a, f, "Win")] = _pct(r["win_rate"])
+        best = _best_form(g.reset_index())
+        m[camel("ByForms", a, "Best")] = best or NA
+        m[camel("ByForms", a, "BestShare")] = _pct(g.loc[best, "win_rate"]) if best else NA
         m[camel("ByForms", a, "EInf")] = _num(g.loc["M2", "e_inf"])
         m[camel("ByForms", a, "SatWidth")] = _num(1 / g.loc["M3", "g"]) if g.loc["M3", "fitted"] else NA
         m[camel("ByForms", a, "MFourA")] = _num(g.loc["M4", "a"], 2)
@@ -128,7 +129,6 @@ def _forms_macros(fits: pd.DataFrame, medians: pd.DataFrame, settings: ReportSet
         share, verdict = _floor_verdict(g, float(mm.loc[mm["width"].idxmax(), "median_test_loss"]))
         m[camel("ByForms", a, "FloorShare")] = _pct(share)
         m[camel("ByForms", a, "FloorVerdict")] = verdict
-        m[camel("ByForms", a, "Best")] = _best_form(g.reset_index()) or NA
     bests = [b for _, g in fits.groupby(["family", "target", "activation"]) if (b := _best_form(g))]
     counts = {f: bests.count(f) for f in FORMS}
     top = max(counts, key=counts.get) if bests else None
@@ -160,17 +160,15 @@ def _bv_macros(decomposition: pd.DataFrame, ensembles: pd.DataFrame, wide: list[
         log_w = np.log(w["width"])
         for part, name in (("bias2", "BiasSlope"), ("variance", "VarSlope")):
             m[camel("ByBv", a, name)] = _num(np.polyfit(log_w, np.log(w[part]), 1)[0], 2) if len(w) > 1 else NA
-    kmax = int(ensembles["k"].max())
-    m["ByBvKmax"] = format_number(kmax)
     m["ByBvEnsMaxDev"] = _pct(float(np.max(np.abs(ensembles["loss"] / ensembles["predicted"] - 1))))
     shares, parts = [], []
     for activation, by_act in ensembles.groupby("activation"):
         items = []
         for width, g in by_act.groupby("width"):
             g = g.set_index("k").sort_index()
-            gain = g.loc[1, "loss"] / g["loss"].iloc[-1]
-            shares.append(gain / g.index[-1])
-            items.append(f"${gain:.2f}\\times$ at $N={width}$ ($k={g.index[-1]}$)")
+            gain = g["loss"].iloc[0] / g["loss"].iloc[-1]
+            shares.append(gain / (g.index[-1] / g.index[0]))
+            items.append(f"${gain:.2f}\\times$ at $N={width}$ ($k={g.index[0]}\\to{g.index[-1]}$)")
         parts.append(f"{get_activation(activation).latex}: " + ", ".join(items))
     best = max(shares)
     m["ByBvEnsWidths"] = ", ".join(map(str, sorted(ensembles["width"].unique())))
