@@ -34,9 +34,11 @@ config.update(_validated)
 include: "workflow/rules/common.smk"
 include: "workflow/rules/scaling.smk"
 include: "workflow/rules/tickets.smk"
+include: "workflow/rules/probes.smk"
 include: "workflow/rules/imp.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/beyond.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/paper.smk"
 
 
@@ -47,7 +49,12 @@ workflow.localrules(
 )
 
 
+# `snakemake --report report.html`: figures by paper section, the claims, the benchmarks.
+report: "workflow/report/workflow.rst"
+
+
 rule all:
     default_target: True
     input:
         "paper/paper.pdf",
+        rules.benchmarks_table.output,

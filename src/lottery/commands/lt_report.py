@@ -45,3 +45,19 @@ def tickets_tex(args: argparse.Namespace) -> None:
     write_tex(tex.macros, args.macros)
     write_tex(tex.clusters, args.clusters)
     write_tex(tex.fits_table, args.fits_table)
+
+
+@command("probes-tex", ("--probe-fits", {"nargs": "*", "default": []}), ("--main-fits", REQ), ("--settings", REQ),
+         ("--table", REQ), ("--macros", REQ))
+def probes_tex(args: argparse.Namespace) -> None:
+    """The discussion's table of probes (causes of the scaling disagreements tested by a run)."""
+    from pathlib import Path
+
+    from lottery.core.texmacros import write_tex
+    from lottery.liu_tegmark.report.probes import probes_tex
+
+    s = settings_of(args)
+    fits = {Path(p).parent.name: pd.read_csv(p) for p in args.probe_fits}
+    tex = probes_tex(fits, pd.read_csv(args.main_fits), s["probes"])
+    write_tex(tex.table, args.table)
+    write_tex(tex.macros, args.macros)

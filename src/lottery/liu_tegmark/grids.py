@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from lottery.core.storage import atomic_hdf, read_frame
-from lottery.liu_tegmark.analysis.scaling import converged
 from lottery.liu_tegmark.nets import NetParams
 
 if TYPE_CHECKING:
@@ -71,6 +70,11 @@ def read_params(path: str | Path) -> tuple[np.ndarray, NetParams]:
     return seeds, NetParams(
         t(w), t(params["b"].to_numpy().reshape(shape)), t(params["v"].to_numpy().reshape(shape)), t(summary["c"])
     )
+
+
+def converged(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows of nets that finished with finite losses and parameters (diverged nets are never averaged in)."""
+    return summary[~summary["diverged"].astype(bool)]
 
 
 def read_summaries(paths: list[str | Path]) -> pd.DataFrame:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lottery.liu_tegmark.grids import converged  # noqa: F401  (analyses and plots import it from here)
+
 GROUP = ["target", "activation"]
 
 
@@ -22,11 +24,6 @@ class FitSettings:
     fit_ranges: dict[str, list[int]]
     bootstrap: int
     confidence: float
-
-
-def converged(summary: pd.DataFrame) -> pd.DataFrame:
-    """Rows of nets that finished with finite losses and parameters."""
-    return summary[~summary["diverged"].astype(bool)]
 
 
 def median_losses(summary: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,25 @@
+# What `snakemake --report report.html` shows besides the figures (flagged in their rules):
+# the time and memory of every training and IMP job, from their `benchmark:` files.
+BENCHMARKED_OUTPUTS = [
+    *(f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])),
+    *TK_FAMILY_GRIDS["targets"],
+    *TK_FAMILY_GRIDS["multiplication"],
+    *(TK_WIDE.format(width=n) for n in TK["wide"]["widths"]),
+    *IMP_SUMMARY_RUNS,
+    *(f for name in PROBES for f in probe_grids(name)),
+]
+
+
+rule benchmarks_table:
+    """Every job's benchmark file in one table (wall time, peak memory, CPU time)."""
+    input:
+        jobs=BENCHMARKED_OUTPUTS,
+        code=code("benchmarks"),
+    output:
+        report("results/benchmarks.tsv", category="Benchmarks", caption="../report/benchmarks.rst"),
+    conda:
+        ENV
+    log:
+        "logs/benchmarks.log",
+    shell:
+        "python -m lottery benchmarks --root benchmarks --out {output:q} 2> {log:q}"
