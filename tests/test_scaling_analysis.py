@@ -49,11 +49,3 @@ def test_exponent_table_per_range() -> None:
     assert list(table["range"]) == ["all", "wide"]
     assert table.set_index("range").loc["wide", "n_widths"] == 3
     assert ((table.alpha_low <= table.alpha) & (table.alpha <= table.alpha_high)).all()
-
-
-def test_verdict_follows_the_interval_not_the_point_estimate() -> None:
-    from lottery.liu_tegmark.report.scaling import exponent_verdict
-
-    assert exponent_verdict(1.3, 0.9, 1.5).startswith("consistent")
-    assert exponent_verdict(1.05, 1.02, 1.09).startswith("steeper")
-    assert exponent_verdict(0.8, 0.7, 0.95).startswith("shallower")

@@ -22,6 +22,7 @@ SECTION_TITLES = {
     "imp": "[AR] IMP under label noise",
     "beyond": "Beyond the two papers",
     "claims": "Claims and verdicts",
+    "disagreements": "Disagreements run down",
 }
 
 
@@ -132,6 +133,11 @@ FIGURES: dict[str, Figure] = _registry(
            "bias and variance across seeds; averages of k nets"),
     Figure("beyond_imp", "beyond", "fig_beyond_imp_tickets", "figures/beyond_imp_tickets", "beyond",
            "IMP on x^2 nets against their independent tickets"),
+    # Claims of both papers and the causes of the disagreements, each tested by a run
+    Figure("claims_table", "beyond", "claims", "paper/generated/claims_table", "claims",
+           "every claim of both papers with its computed verdict"),
+    Figure("lt_table_probes", "LT", "probes_tex", "paper/generated/probes_table", "disagreements",
+           "causes of the scaling-law disagreements, each retrained and refitted"),
     Figure("beyond_table_forms", "beyond", "beyond_tex", "paper/generated/beyond_forms_table", "beyond",
            "extrapolation errors of the scaling-law forms"),
 )

@@ -67,7 +67,7 @@ def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
     ``meta`` holds what the manifest records besides the checksums: the config file, its
     departures from config/paper.yaml with their reasons, commits, machine and wall times.
     """
-    files = sorted({f for p in patterns for f in run.glob(p) if f.is_file()})
+    files = sorted({f for p in patterns for f in run.glob(p) if f.is_file() and "checkpoints" not in f.parts})
     if not files:
         raise ResultsError(f"no files of {run} match {patterns}")
     for f in files:

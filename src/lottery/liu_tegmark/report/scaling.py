@@ -62,14 +62,6 @@ def scaling_table(fits: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def exponent_verdict(alpha: float, low: float, high: float, claimed: float = 1.0) -> str:
-    """Text comparing a fitted exponent with the paper's claim, decided by the interval alone."""
-    if low <= claimed <= high:
-        return f"consistent with the paper's $\\alpha \\approx {claimed:g}$ (the interval contains it)"
-    side = "steeper" if low > claimed else "shallower"
-    return f"{side} than the paper's $\\alpha \\approx {claimed:g}$: our interval excludes it, so here we do not reproduce the claim"
-
-
 def scaling_macros(medians: pd.DataFrame, fits: pd.DataFrame, s: ScalingReportSettings) -> str:
     """Every number the scaling section and its methods paragraph quote, as macros."""
     m = {
@@ -96,7 +88,6 @@ def scaling_macros(medians: pd.DataFrame, fits: pd.DataFrame, s: ScalingReportSe
         m[key] = f"{f.alpha:.2f}"
         m[key + "Low"] = f"{f.alpha_low:.2f}"
         m[key + "High"] = f"{f.alpha_high:.2f}"
-        m[key + "Verdict"] = exponent_verdict(f.alpha, f.alpha_low, f.alpha_high)
     for r in medians.itertuples():
         m[camel("median", r.target, r.activation, "N", r.width)] = format_number(r.median_test_loss)
     return macro_lines(m)

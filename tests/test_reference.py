@@ -1,0 +1,57 @@
+"""The shipped paper-scale reference run: intact, made by config/paper.yaml (less its stated
+departures), shown in the README, and enough to rebuild the claims table without training."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, run_snakemake
+
+from lottery.core.bundle import restore, verify
+
+BUNDLE = REPO / "reference"
+pytestmark = pytest.mark.skipif(not (BUNDLE / "manifest.json").exists(), reason="no reference bundle in reference/")
+
+
+def _set(config: dict, dotted: str, value) -> None:
+    *path, last = dotted.split(".")
+    for key in path:
+        config = config.setdefault(key, {})
+    config[last] = value
+
+
+def test_every_file_matches_its_checksum() -> None:
+    manifest = verify(BUNDLE)
+    assert len(manifest["files"]) > 10
+    assert sum((BUNDLE / f).stat().st_size for f in manifest["files"]) < 60e6, "the bundle must stay small"
+
+
+def test_the_bundle_config_is_config_paper_less_its_stated_departures() -> None:
+    manifest = json.loads((BUNDLE / "manifest.json").read_text())
+    expected = copy.deepcopy(yaml.safe_load((REPO / "config" / "paper.yaml").read_text()))
+    for key, departure in manifest["overrides"].items():
+        assert departure["reason"], f"override {key} has no reason"
+        _set(expected, key, departure["value"])
+    assert yaml.safe_load((BUNDLE / "config.yaml").read_text()) == expected
+
+
+def test_the_readme_shows_the_bundle_claims_table() -> None:
+    table = (BUNDLE / "results" / "claims" / "claims.md").read_text().strip()
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("<!-- claims:begin -->")[1].split("<!-- claims:end -->")[0].strip()
+    assert block == table, "README's claims table differs from reference/results/claims/claims.md"
+
+
+@pytest.mark.slow
+def test_the_claims_table_rebuilds_from_the_bundle_without_training(tmp_path: Path) -> None:
+    restore(BUNDLE, tmp_path)
+    recorded = (tmp_path / "results" / "claims" / "claims.md").read_text()
+    (tmp_path / "results" / "claims" / "claims.md").unlink()
+    done = run_snakemake(tmp_path, "--configfile", str(BUNDLE / "config.yaml"), "--cores", "2",
+                         "results/claims/claims.md")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "train_grid" not in done.stderr and "imp_run" not in done.stderr, "the bundle build trained"
+    assert (tmp_path / "results" / "claims" / "claims.md").read_text() == recorded
