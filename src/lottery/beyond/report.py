@@ -90,20 +90,36 @@ def _best_form(g: pd.DataFrame) -> str | None:
 
 
 def _floor_verdict(g: pd.DataFrame, widest: float) -> tuple[float, str]:
-    """Does M2's floor explain the curve's bend? (share of the widest median in the floor, sentence)."""
+    """Does M2's floor explain the curve's bend? (floor over the widest net's median, sentence)."""
     m1, m2 = g.loc["M1"], g.loc["M2"]
     if not m2["fitted"]:
         return np.nan, "cannot be judged, since the curve has too few fitted widths for M2"
     share = m2["e_inf"] / widest
     better = m2["extrapolation_error"] < m1["extrapolation_error"]
+    if share > 1:
+        return share, ("does not, since M2's floor lies above the loss the widest nets reach: the held-out widths "
+                       "refute it")
     if share < NEGLIGIBLE_FLOOR:
         return share, ("does not, since M2's floor is negligible: M2 reduces to M1 and the slope is a power law, "
                        "not a floor")
-    if share >= FLOOR_SHARE and better:
+    if better and share >= FLOOR_SHARE:
         return share, ("can, since M2 puts most of the widest net's loss in its floor and extrapolates better than a "
                        "pure power law, so the slow tail reads as a floor under a steeper law")
-    verb = "extrapolates better" if better else "does not extrapolate better"
-    return share, f"does so only partly, since M2's floor is a minor share of the widest loss and M2 {verb} than M1"
+    if better:
+        return share, ("does so only partly: M2 extrapolates better than M1, but its floor is a minor share of the "
+                       "widest net's loss")
+    return share, "does not, since M2 extrapolates no better than the pure power law M1"
+
+
+def _saturation_verdict(m3: pd.Series, widest_width: int) -> str:
+    """Where M3's power law levels off (``N ~ 1/g``), against the widths trained."""
+    if not m3["fitted"]:
+        return "cannot be located, since the curve has too few fitted widths for M3"
+    width, floor = 1 / m3["g"], m3["b"] * m3["g"] ** (-m3["c"])
+    if width > widest_width:
+        return f"lies beyond the widest net ($N \\approx {_num(width)}$): no levelling off within the widths trained"
+    return (f"lies within the widths trained ($N \\approx {_num(width)}$): M3 reads the curve as levelling off "
+            f"towards $e \\approx {_num(floor)}$")
 
 
 def _forms_macros(fits: pd.DataFrame, medians: pd.DataFrame, settings: ReportSettings) -> dict[str, str]:
@@ -123,10 +139,10 @@ def _forms_macros(fits: pd.DataFrame, medians: pd.DataFrame, settings: ReportSet
         m[camel("ByForms", a, "Best")] = best or NA
         m[camel("ByForms", a, "BestShare")] = _pct(g.loc[best, "win_rate"]) if best else NA
         m[camel("ByForms", a, "EInf")] = _num(g.loc["M2", "e_inf"])
-        m[camel("ByForms", a, "SatWidth")] = _num(1 / g.loc["M3", "g"]) if g.loc["M3", "fitted"] else NA
         m[camel("ByForms", a, "MFourA")] = _num(g.loc["M4", "a"], 2)
         mm = medians[(medians["family"] == "scaling") & (medians["activation"] == activation)]
         share, verdict = _floor_verdict(g, float(mm.loc[mm["width"].idxmax(), "median_test_loss"]))
+        m[camel("ByForms", a, "SatVerdict")] = _saturation_verdict(g.loc["M3"], int(mm["width"].max()))
         m[camel("ByForms", a, "FloorShare")] = _pct(share)
         m[camel("ByForms", a, "FloorVerdict")] = verdict
     bests = [b for _, g in fits.groupby(["family", "target", "activation"]) if (b := _best_form(g))]
