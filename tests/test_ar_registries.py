@@ -37,3 +37,14 @@ def test_parameter_count_of_fcn2_by_hand():
     # 8x8 inputs, width 5, 10 classes: 64*5 + 5*10 weights, plus 5 + 10 biases
     assert parameter_count(architecture("fcn2"), (1, 8, 8), 10, 5, True) == (370, 385)
     assert parameter_count(architecture("fcn2"), (1, 8, 8), 10, 5, False) == (370, 370)
+
+
+def test_schema_dataset_enums_are_the_image_registry():
+    for enum in (IMAGES["datasets"]["items"]["enum"], IMAGES["figs3"]["properties"]["dataset"]["enum"]):
+        assert sorted(enum) == sorted(IMAGE_DATASETS)
+
+
+def test_every_image_set_has_a_shape_and_its_directory_key_exists():
+    for name in IMAGE_DATASETS:
+        d = DATASETS[name]
+        assert d.shape and (d.dir_key is None or d.dir_key in IMAGES)

@@ -1,5 +1,4 @@
-"""[AR] the linear and XOR Gaussian mixtures (Figs 2, 3a, 5, 7, S1, S4), their exact posterior,
-and label noise.
+"""[AR] the linear and XOR Gaussian mixtures (Figs 2, 3a, 5, 7, S1, S4) and their exact posterior.
 
 Every component has identity covariance, so Bayes' rule over the components gives the
 true class probability in closed form; it is the ground truth of the calibration figures.
@@ -51,16 +50,6 @@ def true_posterior(m: Mixture, x: np.ndarray) -> np.ndarray:
     sq = (x**2).sum(1)[:, None] - 2 * x @ m.means.T + (m.means**2).sum(1)[None]
     log_joint = np.log(m.weights)[None] - 0.5 * sq
     return np.exp(logsumexp(log_joint[:, m.classes == 0], axis=1) - logsumexp(log_joint, axis=1))
-
-
-def flip_labels(y: np.ndarray, fraction: float, n_classes: int, rng: np.random.Generator) -> np.ndarray:
-    """Symmetric label noise: exactly ``round(fraction * n)`` labels, chosen at random, are
-    changed to a different class drawn uniformly from the others."""
-    y = np.asarray(y).copy()
-    k = int(round(fraction * len(y)))
-    idx = rng.choice(len(y), size=k, replace=False)
-    y[idx] = (y[idx] + rng.integers(1, n_classes, size=k)) % n_classes
-    return y
 
 
 def centre_line(m: Mixture, points: int, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray]:

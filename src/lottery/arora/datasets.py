@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Union
 
 from lottery.arora.data import TASKS
-from lottery.arora.images import load_image_set
+from lottery.arora.images import FASHION_MNIST_COUNTS, load_image_set
 from lottery.arora.tasks import TaskArrays, image_task, mixture_task
 
 
@@ -47,10 +47,16 @@ DataSettings = Union[MixtureSettings, ImageSettings]
 
 @dataclass(frozen=True)
 class DataSet:
-    """``label``: the name figures and tables print; ``make(settings, classes, seed)``: the job's arrays."""
+    """``label``: the name figures and tables print; ``make(settings, classes, seed)``: the job's arrays;
+    ``shape``: one image's shape (None for the mixtures, whose dimension is a config key);
+    ``dir_key``: the ``imp.images`` key naming its directory (None: it ships with a library);
+    ``counts``: its (training, test) images, where they are fixed (the compute plan uses them)."""
 
     label: str
     make: Callable[[DataSettings, int, int], TaskArrays]
+    shape: tuple[int, ...] | None = None
+    dir_key: str | None = None
+    counts: tuple[int, int] | None = None
 
 
 def _mixture(name: str) -> Callable[[DataSettings, int, int], TaskArrays]:
@@ -71,11 +77,14 @@ def _images(name: str) -> Callable[[DataSettings, int, int], TaskArrays]:
 DATASETS: dict[str, DataSet] = {
     "linear": DataSet("linear mixture", _mixture("linear")),
     "xor": DataSet("XOR mixture", _mixture("xor")),
-    "digits": DataSet("8x8 digits", _images("digits")),
-    "mnist": DataSet("MNIST", _images("mnist")),
-    "fashion_mnist": DataSet("Fashion-MNIST", _images("fashion_mnist")),
-    "cifar10": DataSet("CIFAR-10", _images("cifar10")),
+    "digits": DataSet("8x8 digits", _images("digits"), (1, 8, 8)),
+    "mnist": DataSet("MNIST", _images("mnist"), (1, 28, 28), "mnist_dir", (60_000, 10_000)),
+    "fashion_mnist": DataSet("Fashion-MNIST", _images("fashion_mnist"), (1, 28, 28), "fashion_mnist_dir",
+                             FASHION_MNIST_COUNTS),
+    "cifar10": DataSet("CIFAR-10", _images("cifar10"), (3, 32, 32), "cifar10_dir", (50_000, 10_000)),
 }
+# The paper's own image sets: they join the real-data figures whenever their directory is configured.
+PAPER_IMAGE_SETS = ("mnist", "cifar10")
 MIXTURES = TASKS
 IMAGE_DATASETS = tuple(name for name in DATASETS if name not in MIXTURES)
 
@@ -99,3 +108,15 @@ def dataset_label(name: str) -> str:
 def task_arrays(name: str, settings: DataSettings, classes: int, seed: int) -> TaskArrays:
     """The arrays of one IMP job on data set ``name``."""
     return dataset(name).make(settings, classes, seed)
+
+
+def real_datasets(images: dict) -> list[str]:
+    """The image sets of the real-data figures and Table 1: those ``imp.images.datasets`` lists, then
+    MNIST and CIFAR-10 whenever ``imp.images.mnist_dir`` / ``cifar10_dir`` name them."""
+    chosen = list(images["datasets"])
+    return chosen + [d for d in PAPER_IMAGE_SETS if d not in chosen and images[DATASETS[d].dir_key]]
+
+
+def figs2_dataset(real: list[str]) -> str:
+    """The image set of Fig S2: MNIST (the paper's) when it is configured, else the first real set."""
+    return "mnist" if "mnist" in real else real[0]

@@ -53,7 +53,8 @@ class ImpJob:
         """The job of one rule: its wildcards and its JSON settings (``imp_run_settings`` in imp_helpers.smk)."""
         data = MixtureSettings(**s["mixture"]) if is_mixture(dataset) else ImageSettings(**s["images"])
         return cls(dataset, arch, width, classes, s["seed"], s["dtype"], s["bins"], s["device"], s["threads"],
-                   s["repetitions"], s["bias"], ImpTrainSettings(**s["train"]), PruneSettings(**s["prune"]), data)
+                   s["repetitions"], s["bias"], ImpTrainSettings(**s["train"]),
+                   PruneSettings(**s["prune"]).at_width(width), data)
 
     @property
     def keys(self) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""[AR] figures (Figs 1-7, S1, S4): dense and sparse double descent, effective parameters,
+"""[AR] figures (Figs 1-7, S1-S4): dense and sparse double descent, effective parameters,
 calibration. One public function per figure, called by that figure's one command: it takes
 the stored frames (the IMP summary or the calibration data) and the row selection, picks its
 rows (:mod:`lottery.arora.selection`), aggregates (:mod:`lottery.arora.analysis`) and draws.
@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib import cm, colors
 
 from lottery.arora import selection as pick
-from lottery.arora.analysis import effective_summary, sparse_curves
+from lottery.arora.analysis import best_rounds, effective_summary, sparse_curves
 from lottery.arora.selection import Selection
 from lottery.core import style  # noqa: F401  (the shared rcParams)
 
@@ -44,8 +44,7 @@ def _double_descent(curves: pd.DataFrame, panels: list[tuple[str, dict]]) -> plt
             ax.set_ylabel(metric.replace("_", " "))
             ax.set_title(title, fontsize=8)
         axes[row, 0].legend(fontsize=7)
-    sm = cm.ScalarMappable(norm=norm, cmap="viridis")
-    fig.colorbar(sm, ax=axes, label="start width", fraction=0.03)
+        fig.colorbar(cm.ScalarMappable(norm=norm, cmap="viridis"), ax=axes[row], label="start width", fraction=0.03)
     return fig
 
 
@@ -60,6 +59,36 @@ def plot_fig2(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
     curves = sparse_curves(pick.mixtures(rounds, sel), ["dataset", "nu"])
     return _double_descent(curves, [(f"{t}, nu = {nu:g}", {"dataset": t, "nu": nu})
                                     for t, nus in sel.figure_nus.items() for nu in nus])
+
+
+def plot_figs2(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
+    """Fig S2: dense and sparse double descent of the two-layer FCN and of ResNet-6 on one image set."""
+    curves = sparse_curves(pick.figs2_runs(rounds, sel), ["dataset", "arch"])
+    d = sel.figs2_dataset
+    return _double_descent(curves, [(f"{d}, two-layer FCN", {"dataset": d, "arch": "fcn2"}),
+                                    (f"{d}, ResNet-6", {"dataset": d, "arch": "resnet"})])
+
+
+def plot_figs3(rounds: pd.DataFrame) -> plt.Figure:
+    """Fig S3: sparse double descent of the three-layer FCN per start width (mean over repetitions,
+    test error solid, train error dashed) and the effective parameters of every trajectory."""
+    curves = sparse_curves(rounds, ["dataset", "arch"])
+    best = best_rounds(rounds)
+    widths = sorted(curves["width"].unique())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+    for i, w in enumerate(widths):
+        c = curves[curves["width"] == w].sort_values("round")
+        color = cm.viridis(i / max(len(widths) - 1, 1))
+        left.plot(c["weights"], c["test_error"], "o-", ms=3, color=color, label=f"P = {w}, test")
+        left.plot(c["weights"], c["train_error"], "--", color=color, label=f"P = {w}, train")
+        b = best[best["width"] == w]
+        right.scatter(np.full(len(b), i), b["effective_params"], color=color, s=18)
+        right.plot([i - 0.3, i + 0.3], [b["effective_params"].median()] * 2, color="black", lw=2)
+    left.set(xscale="log", xlabel="remaining weights", ylabel="error", title=str(rounds["dataset"].iloc[0]))
+    left.legend(fontsize=7)
+    right.set_xticks(range(len(widths)), [f"P = {w}" for w in widths])
+    right.set(yscale="log", ylabel="effective parameters", title="best pruned models (bar: median)")
+    return fig
 
 
 def plot_fig3a(best: pd.DataFrame, sel: Selection) -> plt.Figure:

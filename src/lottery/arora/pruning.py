@@ -18,14 +18,15 @@ def remaining(masks: Params) -> torch.Tensor:
 
 
 def prune_global(params: Params, masks: Params, fraction: float) -> Params:
-    """Remove exactly ``round(fraction * remaining)`` of each model's remaining weights: those of
-    smallest magnitude over all layers together (ties broken by position). Pruned weights stay
-    pruned, because they sort after every remaining one."""
+    """Remove exactly ``ceil(fraction * remaining)`` of each model's remaining weights (OpenLTH's
+    count): those of smallest magnitude over all layers together, ties broken by position (OpenLTH
+    prunes every weight at the threshold). Pruned weights stay pruned, because they sort after
+    every remaining one."""
     names = list(masks)
     alive = torch.cat([masks[k].flatten(1) for k in names], dim=1) > 0
     size = torch.cat([params[k].detach().abs().flatten(1) for k in names], dim=1)
     size = torch.where(alive, size, torch.full_like(size, float("inf")))
-    k_prune = torch.round(fraction * alive.sum(1).to(torch.float64)).long()
+    k_prune = torch.ceil(fraction * alive.sum(1).to(torch.float64)).long()
     order = torch.argsort(size, dim=1, stable=True)
     positions = torch.arange(order.shape[1], device=order.device).expand_as(order)
     rank = torch.empty_like(order).scatter_(1, order, positions)

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from lottery.arora import selection as pick
-from lottery.arora.analysis import dense_bumps, table_one
-from lottery.arora.datasets import DATASETS, MIXTURES
+from lottery.arora.analysis import best_rounds, dense_bumps, table_one
+from lottery.arora.datasets import DATASETS, MIXTURES, PAPER_IMAGE_SETS, figs2_dataset
 from lottery.arora.models import ARCHITECTURES
 from lottery.arora.selection import Selection
 from lottery.core.texmacros import camel, format_number, macro_lines
@@ -72,6 +72,15 @@ def _list(values: list) -> str:
     return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
 
 
+def _reset(p: dict) -> str:
+    """Where the survivors of a pruning round restart from (rewinding as OpenLTH does it)."""
+    if p["rewind_step"] == 0:
+        return "reset to their initial values"
+    which = f"start models of width at least {p['rewind_min_width']}" if p["rewind_min_width"] else "all start models"
+    return (f"rewound, for {which}, to their values after step {p['rewind_step']} of the dense training and "
+            f"retrained from that step on (the others reset to their initial values)")
+
+
 def setting_macros(s: dict) -> dict[str, str]:
     """The run's settings, quoted by the methods paragraph."""
     m, img = s["mixture"], s["images"]
@@ -89,7 +98,6 @@ def setting_macros(s: dict) -> dict[str, str]:
         "ImpArchs": "; ".join(f"{name(a['arch'])} at widths {_list(a['widths'])}"
                               for a in img["architectures"]),
         "ImpRealData": ", ".join(name(d) for d in s["real"]),
-        "ImpDigitsTest": format_number(round(100 * img["test_fraction"])),
     }
     for section, prefix in ((m, "ImpMix"), (img, "ImpImg")):
         t, p = section["train"], section["prune"]
@@ -98,18 +106,57 @@ def setting_macros(s: dict) -> dict[str, str]:
             f"{prefix}Batch": "full batch" if t["batch_size"] == 0 else f"minibatches of {t['batch_size']}",
             f"{prefix}Lr": format_number(t["lr"]), f"{prefix}Momentum": format_number(t["momentum"]),
             f"{prefix}Fraction": format_number(round(100 * p["fraction"])), f"{prefix}Rounds": str(p["rounds"]),
-            f"{prefix}Reset": "reset to their initial values" if p["rewind_step"] == 0
-            else f"rewound to their values after step {p['rewind_step']} of the first training",
+            f"{prefix}Reset": _reset(p),
         })
     overrides = [f"{name(a)}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in o.items())
                  for a, o in img["train_by_arch"].items() if o]
     out["ImpArchTrain"] = ("Per-architecture training overrides: " + "; ".join(overrides) + ".") if overrides else ""
-    missing = [name(d) for d in ("mnist", "cifar10") if d not in s["real"]]
-    out["ImpMissingData"] = (
-        f"No local copy of {' or '.join(missing)} was configured (config keys \\texttt{{imp.images.mnist\\_dir}}, "
-        f"\\texttt{{imp.images.cifar10\\_dir}}), so scikit-learn's 8x8 digits stand in for the paper's image data "
-        f"in every real-data figure." if missing else "All real-image data sets named in the config were found.")
-    return out
+    return {**out, **data_macros(s)}
+
+
+def _key(key: str) -> str:
+    return "\\texttt{" + key.replace("_", "\\_") + "}"
+
+
+def _split(d: str, img: dict) -> str:
+    """How one real set is split and cut: the digits are split by us, the others keep their test set."""
+    if d == "digits":
+        return f"{name(d)}: {format_number(round(100 * img['test_fraction']))}\\% held out (stratified; our choice)"
+    subset = img["train_subset"]
+    kept = f"a fixed random subset of {format_number(subset)} training images" if subset else "all training images"
+    return f"{name(d)}: {kept} and the whole test set"
+
+
+def data_macros(s: dict) -> dict[str, str]:
+    """Which image sets stand in for the paper's MNIST and CIFAR-10, at what scale (Figs 1-7, S2, S3)."""
+    img, real = s["images"], list(s["real"])
+    missing = [d for d in PAPER_IMAGE_SETS if d not in real]
+    if missing:
+        note = (f"No local copy of the paper's {' or '.join(name(d) for d in missing)} was configured (config keys "
+                f"{', '.join(_key('imp.images.' + DATASETS[d].dir_key) for d in missing)}); in their place every "
+                f"real-data figure and Table~\\ref{{tab:imp}} use {' and '.join(name(d) for d in real)}.")
+    else:
+        note = "The paper's MNIST and CIFAR-10 were both configured."
+    d2, f3 = figs2_dataset(real), img["figs3"]
+    return {
+        "ImpMissingData": note,
+        "ImpSplit": "; ".join(_split(d, img) for d in real),
+        "ImpTrainSubset": format_number(img["train_subset"]) if img["train_subset"] else "all",
+        "ImpSTwoData": name(d2),
+        "ImpSTwoNote": "MNIST, as in the paper" if d2 == "mnist" else
+        f"{name(d2)}, standing in for the paper's MNIST (config key {_key('imp.images.mnist_dir')} is empty)",
+        "ImpSTwoWidths": _list(img["figs2"]["resnet_widths"]),
+        "ImpSThreeData": name(f3["dataset"]), "ImpSThreeWidths": _list(f3["widths"]),
+        "ImpSThreeReps": str(f3["repetitions"]), "ImpSThreeEpochs": format_number(f3["train"]["epochs"]),
+    }
+
+
+def figs3_macros(rounds: pd.DataFrame) -> dict[str, str]:
+    """Fig S3's numbers: median effective parameters and test error of the best pruned models per start width."""
+    best = best_rounds(rounds).groupby("width")
+    eff, err = best["effective_params"].median(), best["test_error"].mean()
+    return {"ImpSThreeEffective": "; ".join(f"{format_number(int(round(v)))} (P = {w})" for w, v in eff.items()),
+            "ImpSThreeError": "; ".join(f"{v:.3f} (P = {w})" for w, v in err.items())}
 
 
 def result_macros(table: pd.DataFrame, best_mix: pd.DataFrame, cloud: pd.DataFrame,
@@ -160,13 +207,15 @@ def imp_macros(s: dict, table: pd.DataFrame, best_mix: pd.DataFrame, cloud: pd.D
     return macro_lines({**setting_macros(s), **result_macros(table, best_mix, cloud, bumps)})
 
 
-def imp_tex(rounds: pd.DataFrame, best: pd.DataFrame, cloud: pd.DataFrame, s: dict) -> tuple[str, str]:
+def imp_tex(rounds: pd.DataFrame, best: pd.DataFrame, cloud: pd.DataFrame, figs3: pd.DataFrame,
+            s: dict) -> tuple[str, str]:
     """Table 1 / S2 and the section's macros from the IMP summary (all rounds, best pruned models),
-    the Fig 5 posterior gaps and the ``imp`` settings."""
+    the Fig 5 posterior gaps, the rounds of the Fig S3 runs and the ``imp`` settings."""
     sel = Selection.from_settings(s)
     table = table_one(rounds, best, table_cases(sel))
     log.info("Table 1:\n%s", table.to_string())
     bumps = dense_bumps(pd.concat([pick.mixtures(rounds, sel), pick.real_fcn2(rounds, sel)]), ["dataset", "nu"],
                         BUMP_TOLERANCE)
     log.info("dense double-descent bumps:\n%s", bumps.to_string())
-    return table_tex(table), imp_macros(s, table, pick.effective_mixtures(best, sel), cloud, bumps)
+    macros = imp_macros(s, table, pick.effective_mixtures(best, sel), cloud, bumps) + macro_lines(figs3_macros(figs3))
+    return table_tex(table), macros

@@ -1,5 +1,5 @@
 """[AR] which stored rows each figure and Table 1 show: the configured start widths, classes and
-architectures picked out of the summary of all IMP runs (Figs 1, 2, 3a, 3b, 4, 7, S1, Table 1)."""
+architectures picked out of the summary of all IMP runs (Figs 1, 2, 3a, 3b, 4, 7, S1, S2, Table 1)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lottery.arora.datasets import MIXTURES
+from lottery.arora.datasets import MIXTURES, figs2_dataset
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Selection:
     classes_widths: list[int]
     classes_kept: list[int]
     architectures: list[tuple[str, list[int]]]
+    figs2_dataset: str
+    figs2_resnet_widths: list[int]
 
     @classmethod
     def from_settings(cls, s: dict) -> "Selection":
@@ -32,7 +34,8 @@ class Selection:
         return cls(list(s["real"]), m["widths"], m["effective_min_width"], m["calibration_width"],
                    {t: m[t]["figure_nus"] for t in MIXTURES}, img["classes"], img["widths"],
                    img["calibration_width"], img["classes_widths"], img["classes_kept"],
-                   [(a["arch"], a["widths"]) for a in img["architectures"]])
+                   [(a["arch"], a["widths"]) for a in img["architectures"]], figs2_dataset(list(s["real"])),
+                   img["figs2"]["resnet_widths"])
 
     @property
     def arch_names(self) -> list[str]:
@@ -81,3 +84,11 @@ def trajectories(rounds: pd.DataFrame, sel: Selection) -> pd.DataFrame:
                       & (rounds["width"] == sel.image_calibration_width) & (rounds["repetition"] == 0)]
         parts.append(rows.assign(panel=f"{d}, FCN2, P = {sel.image_calibration_width}"))
     return pd.concat(parts, ignore_index=True)
+
+
+def figs2_runs(rounds: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Fig S2: the two-layer FCN (Fig 1's start widths) and ResNet-6 (its own start widths) runs on
+    the Fig S2 image set, all classes."""
+    fcn2 = (rounds["arch"] == "fcn2") & rounds["width"].isin(sel.image_widths)
+    resnet = (rounds["arch"] == "resnet") & rounds["width"].isin(sel.figs2_resnet_widths)
+    return rounds[(rounds["dataset"] == sel.figs2_dataset) & (rounds["classes"] == sel.classes) & (fcn2 | resnet)]

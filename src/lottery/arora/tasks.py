@@ -3,6 +3,7 @@ training set and one test set with clean and noisy labels. Mixtures have one gro
 image tasks have one group."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,17 @@ class TaskArrays:
         return tuple(self.x_train.shape[2:])
 
 
+def permute_labels(y: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Symmetric label noise as [AR] describe it: the labels of ``ceil(fraction * n)`` examples,
+    chosen at random, are randomly permuted among those examples (a label may land back on its
+    own example, so fewer than that many change; the class counts never do). The count rounds
+    up, as OpenLTH's ``random_labels_fraction`` does."""
+    y = np.asarray(y).copy()
+    chosen = rng.permutation(len(y))[:math.ceil(fraction * len(y))]
+    y[chosen] = y[rng.permutation(chosen)]
+    return y
+
+
 def mixture_task(task: str, nus: list[float], dim: int, n_train: int, n_test: int, noise: float,
                  test_noise: float, seed: int) -> TaskArrays:
     """One data set per nu, each from its own generator (address: seed, task, nu)."""
@@ -39,7 +51,7 @@ def mixture_task(task: str, nus: list[float], dim: int, n_train: int, n_test: in
         m = mix.mixture(task, nu, dim)
         x_tr, y_tr = mix.sample(m, n_train, rng)
         x_te, y_te = mix.sample(m, n_test, rng)
-        y_tr, y_te_noisy = mix.flip_labels(y_tr, noise, 2, rng), mix.flip_labels(y_te, test_noise, 2, rng)
+        y_tr, y_te_noisy = permute_labels(y_tr, noise, rng), permute_labels(y_te, test_noise, rng)
         parts.append((x_tr, y_tr, x_te, y_te, y_te_noisy))
     stacked = [np.stack(a) for a in zip(*parts)]
     return TaskArrays(*stacked, nus=np.asarray(nus, dtype=float), n_classes=2)
@@ -51,7 +63,7 @@ def image_task(data: ImageData, classes: int, noise: float, test_noise: float, s
     data = keep_classes(data, classes)
     rng = np.random.default_rng(seed_address(seed, "images", name, classes))
     return TaskArrays(
-        data.x_train[None], mix.flip_labels(data.y_train, noise, classes, rng)[None], data.x_test[None],
-        data.y_test[None], mix.flip_labels(data.y_test, test_noise, classes, rng)[None],
+        data.x_train[None], permute_labels(data.y_train, noise, rng)[None], data.x_test[None],
+        data.y_test[None], permute_labels(data.y_test, test_noise, rng)[None],
         nus=np.array([np.nan]), n_classes=classes,
     )

@@ -8,7 +8,7 @@ address, the round and the epoch, so a resumed job repeats an uninterrupted one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 import torch
@@ -36,6 +36,11 @@ class PruneSettings:
     fraction: float
     rounds: int
     rewind_step: int  # 0: reset to initialisation
+    rewind_min_width: int = 0  # start widths below this reset to initialisation even when rewind_step > 0
+
+    def at_width(self, width: int) -> "PruneSettings":
+        """The settings a start model of ``width`` uses: rewinding only for large models ([AR] App. C)."""
+        return self if width >= self.rewind_min_width else replace(self, rewind_step=0)
 
 
 @dataclass
@@ -98,9 +103,11 @@ def _batches(n: int, batch: int, address: int, device: torch.device) -> list[tor
 
 
 def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: ImpTrainSettings,
-                 address: tuple, snapshot_step: int = -1) -> tuple[Params, Params | None]:
+                 address: tuple, snapshot_step: int = -1, first_step: int = 0) -> tuple[Params, Params | None]:
     """SGD (optionally with momentum) on the masked weights; returns the trained weights and, if
-    ``snapshot_step >= 0``, the weights after that many steps (for rewinding)."""
+    ``snapshot_step >= 0``, the weights after that many steps (for rewinding). Training starts at
+    step ``first_step`` of the schedule (a rewound round resumes where its weights come from, as
+    OpenLTH retrains from the rewinding step to the end); earlier steps are skipped."""
     params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
     momentum = {k: torch.zeros_like(v) for k, v in params.items()} if settings.momentum else {}
     n = task.x_train.shape[1]
@@ -108,6 +115,9 @@ def train_masked(forward: Forward, params: Params, masks: Params, task: Task, se
     step = 0
     for epoch in range(settings.epochs):
         for idx in _batches(n, settings.batch_size, seed_address(*address, epoch), task.x_train.device):
+            if step < first_step:
+                step += 1
+                continue
             if step == snapshot_step:
                 snapshot = {k: v.detach().clone() for k, v in params.items()}
             logits = forward(params, task.rows(task.x_train, idx))
@@ -139,13 +149,15 @@ def predict(forward: Forward, params: Params, x: torch.Tensor, group: torch.Tens
 def imp_rounds(forward: Forward, init: Params, task: Task, train: ImpTrainSettings, prune: PruneSettings,
                address: tuple, state: ImpState | None = None) -> Iterator[ImpState]:
     """Train, record, prune ``prune.fraction`` of the remaining weights, reset the survivors to
-    their initial (or step-k rewound) values, retrain; ``prune.rounds`` prunings after round 0.
-    Yields the state after each completed round, so the caller can checkpoint it."""
+    their initial values and retrain (or, rewinding, to their values after step k of round 0 and
+    retrain from step k on); ``prune.rounds`` prunings after round 0. Yields the state after each
+    completed round, so the caller can checkpoint it."""
     state = state or ImpState(0, full_masks(init), init)
     for r in range(state.next_round, prune.rounds + 1):
         start = {k: v * state.masks[k] if k in state.masks else v for k, v in state.start.items()}
         rewind = prune.rewind_step if r == 0 and prune.rewind_step > 0 else -1
-        params, snapshot = train_masked(forward, start, state.masks, task, train, (*address, r), rewind)
+        first = prune.rewind_step if r > 0 else 0
+        params, snapshot = train_masked(forward, start, state.masks, task, train, (*address, r), rewind, first)
         if snapshot is not None:
             state.start = snapshot
         probs_train = predict(forward, params, task.x_train, task.group)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from lottery.commands import REQ, command, settings_of
+from lottery.commands import MANY, REQ, command, settings_of
 
 SUMMARY = (("--summary", REQ), ("--settings", REQ), ("--out", REQ))
 CALIBRATION = (("--calibration", REQ), ("--out", REQ))
@@ -101,6 +101,25 @@ def imp_figs1(args: argparse.Namespace) -> None:
     from lottery.arora.plots import plot_figs1
 
     _save(plot_figs1(*_summary(args, "best")), args)
+
+
+@command("imp-figs2", *SUMMARY)
+def imp_figs2(args: argparse.Namespace) -> None:
+    """[AR] Fig S2: dense and sparse double descent of the two-layer FCN and ResNet-6 on one image set."""
+    from lottery.arora.plots import plot_figs2
+
+    _save(plot_figs2(*_summary(args, "rounds")), args)
+
+
+@command("imp-figs3", ("--runs", MANY), ("--out", REQ))
+def imp_figs3(args: argparse.Namespace) -> None:
+    """[AR] Fig S3: sparse double descent and effective parameters of the three-layer FCN (own runs)."""
+    import pandas as pd
+
+    from lottery.arora.plots import plot_figs3
+    from lottery.core.storage import read_frame
+
+    _save(plot_figs3(pd.concat([read_frame(p, "rounds") for p in args.runs], ignore_index=True)), args)
 
 
 @command("imp-figs4", *CALIBRATION)

@@ -1,22 +1,35 @@
-"""[AR] command of the IMP section's generated LaTeX (rule ``imp_tex``): Table 1 / S2 and every
-number the text quotes, with the verdicts on the paper's claims."""
+"""[AR] commands of the IMP section's generated LaTeX: Table 1 / S2 and every number the text
+quotes, with the verdicts on the paper's claims (rule ``imp_tex``), and Table S1 (rule ``imp_table_s1``)."""
 from __future__ import annotations
 
 import argparse
 
-from lottery.commands import REQ, command, settings_of
+from lottery.commands import MANY, REQ, command, settings_of
 
 
-@command("imp-tex", ("--summary", REQ), ("--calibration", REQ), ("--settings", REQ), ("--table", REQ),
-         ("--macros", REQ))
+@command("imp-tex", ("--summary", REQ), ("--calibration", REQ), ("--figs3-runs", MANY), ("--settings", REQ),
+         ("--table", REQ), ("--macros", REQ))
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
+    import pandas as pd
+
     from lottery.arora.report import imp_tex as make_tex
     from lottery.arora.store import read_frames
+    from lottery.core.storage import read_frame
     from lottery.core.texmacros import write_tex
 
     summary = read_frames(args.summary, ("rounds", "best"))
     cloud = read_frames(args.calibration, ("cloud",))["cloud"]
-    table, macros = make_tex(summary["rounds"], summary["best"], cloud, settings_of(args))
+    figs3 = pd.concat([read_frame(p, "rounds") for p in args.figs3_runs], ignore_index=True)
+    table, macros = make_tex(summary["rounds"], summary["best"], cloud, figs3, settings_of(args))
     write_tex(table, args.table)
     write_tex(macros, args.macros)
+
+
+@command("imp-table-s1", ("--settings", REQ), ("--out", REQ))
+def imp_table_s1(args: argparse.Namespace) -> None:
+    """Table S1: the architectures of the real-data runs, from the architecture registry and the config."""
+    from lottery.arora.table_s1 import table_s1
+    from lottery.core.texmacros import write_tex
+
+    write_tex(table_s1(settings_of(args)), args.out)

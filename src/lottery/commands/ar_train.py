@@ -6,13 +6,13 @@ import argparse
 import logging
 from pathlib import Path
 
-from lottery.commands import INT, REQ, command, settings_of
+from lottery.commands import INT, REQ, RUNTIME, command, settings_of, with_runtime
 
 log = logging.getLogger("lottery")
 
 
 @command("imp-run", ("--dataset", REQ), ("--arch", REQ), ("--width", INT), ("--classes", INT),
-         ("--settings", REQ), ("--out", REQ))
+         ("--settings", REQ), *RUNTIME, ("--out", REQ))
 def imp_run(args: argparse.Namespace) -> None:
     """IMP of every (nu, repetition) model of one start architecture and width, vectorised.
 
@@ -25,7 +25,8 @@ def imp_run(args: argparse.Namespace) -> None:
     from lottery.arora.store import write_run
     from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
 
-    job = ImpJob.from_settings(args.dataset, args.arch, args.width, args.classes, settings_of(args))
+    settings = with_runtime(settings_of(args), args)
+    job = ImpJob.from_settings(args.dataset, args.arch, args.width, args.classes, settings)
     torch.set_num_threads(job.threads)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
     try:

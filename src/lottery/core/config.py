@@ -178,6 +178,12 @@ def _imp_errors(config: dict) -> list[str]:
     if any(k > img["classes"] for k in img["classes_kept"]):
         errors.append(f"config key 'imp.images.classes_kept' {img['classes_kept']}; allowed: at most "
                       f"'imp.images.classes' ({img['classes']})")
+    chosen = [("imp.images.datasets", d) for d in img["datasets"]] + [("imp.images.figs3.dataset",
+                                                                       img["figs3"]["dataset"])]
+    for key, name in chosen:
+        if not img.get(f"{name}_dir", "unneeded"):
+            errors.append(f"config key '{key}' names {name}, but 'imp.images.{name}_dir' is empty; allowed: set "
+                          f"'imp.images.{name}_dir' to its directory, or leave {name} out")
     return errors
 
 
