@@ -1,31 +1,7 @@
 # [LT] disagreements run down: each probe retrains the x^2 grid of one activation with one
 # protocol setting changed (input range, data size, precision, optimisation length) and
 # refits its exponent; the discussion's table compares it with the main grid's.
-PROBES = {p["name"]: p for p in config["probes"]}
-PROBE_TARGET = "x2"
-
-
-def probe_section(name):
-    """`scaling` with the probe's replacements: the settings its data and grids are made with."""
-    probe = PROBES[name]
-    return {
-        **SC,
-        "seeds": probe["seeds"],
-        "dtype": probe.get("dtype", SC["dtype"]),
-        "data": {**SC["data"], **probe["data"]},
-        "train": {**SC["train"], **probe["train"]},
-    }
-
-
-def probe_grids(name):
-    probe = PROBES[name]
-    return expand(
-        "results/probes/{probe}/grids/{target}/{activation}/N{width}.h5",
-        probe=name,
-        target=PROBE_TARGET,
-        activation=probe["activation"],
-        width=probe["widths"],
-    )
+include: "probes_helpers.smk"
 
 
 use rule regression_data as probe_data with:
