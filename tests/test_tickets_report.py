@@ -19,15 +19,21 @@ def _frames(n_clusters: int, lucky_v2: float, ks: list[float], ratio: float, bes
     fits = pd.DataFrame([{"target": "x2", "activation": "silu", "range": "wide", "alpha": 1.0, "alpha_low": 0.9,
                           "alpha_high": 1.1, "width_min": 10, "width_max": 50}])
     return {
-        "algorithms": {"nets": pd.DataFrame({"cluster": np.zeros(5)}), "clusters": clusters,
+        "algorithms": {"nets": pd.DataFrame({"cluster": np.zeros(5), "test_loss": 1e-4,
+                                             **{f"cluster_{g}": np.zeros(5) for g in ("none", "swap", "mirror", "both")}}),
+                       "clusters": clusters,
                        "lucky": pd.DataFrame([lucky]), "peaks": pd.DataFrame({"log10_loss": [-3.0, -1.5]}),
                        "taylor": pd.DataFrame([{"z_star": -1.28, "A": 0.11, "B": -0.28}])},
         "ensembling": pd.DataFrame({"width": [2, 4, 20, 40], "ks": ks, "wasserstein": 0.1,
                                     "median_log10_actual": -2.0, "median_log10_ensemble": -2.0}),
         "symmetry": pd.DataFrame([{"width": 1000, "mirror_distance": ratio, "shuffled_distance": 1.0,
                                    "ratio": ratio}]),
-        "splitting": pd.DataFrame({"width": [10, 10], "tickets": 5, "effective": [2.0, 3.0], "best_r2": 0.99}),
+        "splitting": {"counts": pd.DataFrame({"width": [10, 10], "tickets": 5, "effective": [2.0, 3.0], "blocks": 2,
+                                              "best_r2": 0.99}),
+                      "variants": pd.DataFrame({"width": 10, "pairing": "sign", "r2_method": "refit", "tickets": [5],
+                                                "effective": 2.0, "blocks": 2, "high_r2": 0.5})},
         "distill": {"distilled": pd.DataFrame([{**params, "test_loss": best_distilled}]),
+                    "variants": pd.DataFrame([{"pairing": "sign", "r2_method": "refit", "test_loss": best_distilled}]),
                     "ordinary": pd.DataFrame({"test_loss": [1e-3, 1e-2]})},
         "target_fits": fits, "mult_fits": fits, "scaling_fits": fits,
     }

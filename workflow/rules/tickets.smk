@@ -204,7 +204,7 @@ rule tickets_distill:
     log:
         "logs/tickets/distill.log",
     params:
-        settings=settings(TK_ANALYSIS),
+        settings=settings(TK_ANALYSIS, {k: TK["splitting"][k] for k in ("pairing", "r2")}),
     shell:
         "python -m lottery tickets-distill --wide {input.wide:q} --narrow {input.narrow:q} --data {input.data:q} "
         "--settings {params.settings:q} --out {output:q} 2> {log:q}"

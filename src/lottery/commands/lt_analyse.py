@@ -89,6 +89,6 @@ def tickets_distill(args: argparse.Namespace) -> None:
 
     s = settings_of(args)
     frames = distill_frames(read_scalar_nets(args.wide), read_scalar_nets(args.narrow),
-                            load_regression_data(args.data), s["activation"], s["negative_slope"])
+                            load_regression_data(args.data), s["activation"], s["negative_slope"], s["pairing"], s["r2"])
     write_frames(args.out, frames)
     log.info("distilled test loss quantiles:\n%s", frames["distilled"]["test_loss"].describe().to_string())

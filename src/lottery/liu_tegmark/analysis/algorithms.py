@@ -1,9 +1,13 @@
 """[LT] Figs 2b, 2c, 9-11, Eqs 2-4: the "algorithms" (local minima) of width-2 nets.
 
-A width-2 net is a point in R^7 ``(w1, w2, b1, b2, v1, v2, c)``. Swapping its two neurons
-gives the same function, so nets are put in a canonical neuron order before they are
-compared. Peaks of the log-loss histogram, clusters in parameter space and the SiLU's
-quadratic expansion are found here; plots and I/O live elsewhere.
+A width-2 net is a point in R^7 ``(w1, w2, b1, b2, v1, v2, c)``. Two symmetries of the x^2
+task map a net to one with the same loss: swapping its two neurons (same function), and
+x -> -x, i.e. ``(w, b, v) -> (-w, b, v)`` for both neurons (the mirrored function, and x^2 is
+even on inputs symmetric about 0). Nets are put in a canonical form modulo a chosen group
+of these before they are compared, and the cluster count is reported modulo each group
+(the paper's six clusters are four modulo the swap). Peaks of the log-loss histogram,
+clusters in parameter space and the SiLU's quadratic expansion are found here; plots and
+I/O live elsewhere.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 
 PARAM_NAMES = ("w1", "w2", "b1", "b2", "v1", "v2", "c")
 CRITERIA = ("hdbscan", "bic", "silhouette")
+SYMMETRIES = ("none", "swap", "mirror", "both")  # groups a net is taken modulo
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class ClusterSettings:
     min_cluster_fraction: float
     peak_prominence: float
     random_state: int
+    symmetry: str = "swap"
 
 
 def log_loss_peaks(losses: np.ndarray, grid_points: int = 512, prominence: float = 0.05) -> pd.DataFrame:
@@ -52,15 +58,27 @@ def log_loss_peaks(losses: np.ndarray, grid_points: int = 512, prominence: float
     return pd.DataFrame({"log10_loss": grid[idx], "density": density[idx]})
 
 
-def canonical_width2(w: np.ndarray, b: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``[S, 7]`` parameter vectors with the neurons ordered so that ``w1 <= w2``.
+def canonical_width2(
+    w: np.ndarray, b: np.ndarray, v: np.ndarray, c: np.ndarray, symmetry: str = "swap"
+) -> np.ndarray:
+    """``[S, 7]`` parameter vectors, one representative per orbit of the ``symmetry`` group.
 
-    ``w [S, 2]`` (scalar input), ``b, v [S, 2]``, ``c [S]``. The order removes the swap
-    symmetry that makes the paper's PCA plot symmetric about PC1.
+    ``w [S, 2]`` (scalar input), ``b, v [S, 2]``, ``c [S]``. ``none``: as trained.
+    ``swap``: neurons ordered so that ``w1 <= w2`` (removes the symmetry that mirrors the
+    paper's PCA plot about PC1). ``mirror``: signs of both w flipped when ``w1 < 0``
+    (neuron order as trained). ``both``: flipped so that the neuron with the larger |w| has
+    w >= 0, then ordered, so ``w2 = max|w|``; a mirror pair ``(w, -w)`` is its own image
+    under swap-and-mirror and lands on one point whichever neuron is larger.
     """
-    order = np.argsort(w, axis=1, kind="stable")
-    take = lambda a: np.take_along_axis(a, order, axis=1)  # noqa: E731
-    return np.column_stack([take(w), take(b), take(v), c])
+    if symmetry not in SYMMETRIES:
+        raise ValueError(f"tickets.algorithms.symmetry {symmetry!r}; choose one of {SYMMETRIES}")
+    if symmetry in ("mirror", "both"):
+        pivot = np.zeros(len(w), int) if symmetry == "mirror" else np.argmax(np.abs(w), axis=1)
+        w = w * np.where(w[np.arange(len(w)), pivot] < 0, -1.0, 1.0)[:, None]
+    if symmetry in ("swap", "both"):
+        order = np.argsort(w, axis=1, kind="stable")
+        w, b, v = (np.take_along_axis(a, order, axis=1) for a in (w, b, v))
+    return np.column_stack([w, b, v, c])
 
 
 def standardised_pca(points: np.ndarray, components: int = 2) -> np.ndarray:
@@ -166,19 +184,26 @@ def silu_quadratic() -> dict[str, float]:
 def analyse_width2(nets: ScalarNets, settings: ClusterSettings) -> dict[str, pd.DataFrame]:
     """Everything Figs 2b, 2c and 9-11 show about the converged width-2 nets, as frames.
 
-    ``nets`` (one row per net: canonical parameters, loss, PCs, cluster), ``clusters``,
+    ``nets`` (one row per net: parameters canonical modulo ``settings.symmetry``, loss, PCs,
+    cluster, and ``cluster_<group>`` for every group of :data:`SYMMETRIES`), ``clusters``,
     ``scores`` (the criterion per cluster count), ``lucky`` (the best net of the
     lowest-loss cluster, of all nets if none formed, with its mirror asymmetry),
     ``peaks`` of the log-loss histogram and ``taylor`` (the SiLU expansion of Eqs 3-4).
     """
     losses = nets.test_loss
-    points = canonical_width2(nets.w, nets.b, nets.v, nets.c)
-    labels, scores = choose_clusters(points, settings.criterion, settings.max_clusters,
-                                     settings.min_cluster_fraction, settings.random_state)
-    labels = relabel_by_loss(labels, losses)
+
+    def clusters_modulo(symmetry: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+        points = canonical_width2(nets.w, nets.b, nets.v, nets.c, symmetry)
+        labels, scores = choose_clusters(points, settings.criterion, settings.max_clusters,
+                                         settings.min_cluster_fraction, settings.random_state)
+        return points, relabel_by_loss(labels, losses), scores
+
+    by_group = {g: clusters_modulo(g) for g in SYMMETRIES}
+    points, labels, scores = by_group[settings.symmetry]
     pcs = standardised_pca(points)
     table = pd.DataFrame(points, columns=list(PARAM_NAMES))
-    table = table.assign(seed=nets.seeds, test_loss=losses, pc1=pcs[:, 0], pc2=pcs[:, 1], cluster=labels)
+    table = table.assign(seed=nets.seeds, test_loss=losses, pc1=pcs[:, 0], pc2=pcs[:, 1], cluster=labels,
+                         **{f"cluster_{g}": found[1] for g, found in by_group.items()})
     best = int(np.argmin(np.where((labels == 0) | (labels.max() < 0), losses, np.inf)))
     lucky = pd.DataFrame([{**dict(zip(PARAM_NAMES, points[best])), "seed": int(nets.seeds[best]),
                            "test_loss": float(losses[best]),

@@ -14,6 +14,13 @@ from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.targets import get_target
 
 PAPER_CLUSTERS_MOD_SWAP = 4  # [LT] Appendix B: six clusters, four modulo the neuron swap
+PAPER_CLUSTERS_RAW = 6
+PAPER_PEAK_CUT = 1e-2  # [LT] Appendix B: the peaks below this loss are its four algorithms
+PAPER_INDEPENDENT = {10: 1, 30: 2, 50: 3}  # [LT] Appendix C: independent tickets read off Fig 12
+SYMMETRY_NAMES = {"none": "no symmetry", "swap": "the neuron swap", "mirror": r"$x\to-x$",
+                  "both": r"the swap and $x\to-x$"}
+PAIRING_NAMES = {"sign": "sign (ours)", "perfect": "$N/2$ pairs"}
+R2_NAMES = {"refit": "refitted", "trained": "trained $v$"}
 MIRROR_TOLERANCE = 0.1  # relative difference below which a width-2 net counts as a mirror pair
 MACHINE_PRECISION_LOSS = 1e-14
 SYMMETRY_RATIO = 0.5  # mirror distance below this fraction of the shuffled one counts as symmetric
@@ -91,7 +98,35 @@ def _algorithms_macros(a: dict, criterion: str) -> dict[str, str]:
         "is a mirror pair, as in the paper" if max(asym) < MIRROR_TOLERANCE else
         "is not a mirror pair, unlike the paper's lucky ticket")
     m["TkMirrorTolerance"] = _num(MIRROR_TOLERANCE)
+    m.update(_symmetry_macros(nets))
     m.update(TkSiluZStar=f"{taylor['z_star']:.4f}", TkSiluA=f"{taylor['A']:.4f}", TkSiluB=f"{taylor['B']:.4f}")
+    return m
+
+
+def _symmetry_macros(nets: pd.DataFrame) -> dict[str, str]:
+    """Cluster counts modulo each symmetry group, and which of them equals the paper's four."""
+    counts, low = {}, {}
+    for group in SYMMETRY_NAMES:
+        labels = nets[f"cluster_{group}"]
+        found = labels[labels >= 0]
+        medians = nets.loc[found.index].groupby(found)["test_loss"].median()
+        counts[group], low[group] = len(medians), int((medians < PAPER_PEAK_CUT).sum())
+    m = {camel("TkClustersMod", g): format_number(n) for g, n in counts.items()}
+    m.update({camel("TkClustersLowMod", g): format_number(n) for g, n in low.items()})
+    m["TkPaperPeakCut"] = _num(PAPER_PEAK_CUT)
+    four = [SYMMETRY_NAMES[g] for g, n in counts.items() if n == PAPER_CLUSTERS_MOD_SWAP]
+    four_low = [SYMMETRY_NAMES[g] for g, n in low.items() if n == PAPER_CLUSTERS_MOD_SWAP]
+    raw = "match" if counts["none"] == PAPER_CLUSTERS_RAW else "differ from"
+    swap = "matches" if counts["swap"] == PAPER_CLUSTERS_MOD_SWAP else "differs from"
+    m["TkClusterSymmetry"] = (
+        f"The paper's {PAPER_CLUSTERS_RAW} clusters with no symmetry removed {raw} our {counts['none']}, and "
+        f"its {PAPER_CLUSTERS_MOD_SWAP}, which its text counts modulo the neuron swap, {swap} our "
+        f"{counts['swap']} modulo the swap. "
+        + (f"Our count is {PAPER_CLUSTERS_MOD_SWAP} modulo {' and modulo '.join(four)}"
+           if four else f"None of our counts is {PAPER_CLUSTERS_MOD_SWAP}")
+        + "; counting only clusters with median loss below the paper's cut for its algorithms, "
+        + (f"it is {PAPER_CLUSTERS_MOD_SWAP} modulo {' and modulo '.join(four_low)}."
+           if four_low else f"none is {PAPER_CLUSTERS_MOD_SWAP}."))
     return m
 
 
@@ -122,23 +157,56 @@ def _ensembling_macros(table: pd.DataFrame) -> dict[str, str]:
     return m
 
 
-def _splitting_macros(counts: pd.DataFrame) -> dict[str, str]:
+def _splitting_macros(split: dict) -> dict[str, str]:
+    counts, variants = split["counts"], split["variants"]
     m = {}
-    med = counts.groupby("width")[["tickets", "effective", "best_r2"]].median()
+    med = counts.groupby("width")[["tickets", "effective", "blocks", "best_r2"]].median()
     nets = counts.groupby("width").size()
     rows = []
     for width, r in med.iterrows():
         m[camel("TkSplitEff", "N", width)] = f"{r['effective']:.1f}"
-        rows.append(rf"{width} & {nets[width]} & {r['tickets']:.0f} & {r['effective']:.1f} & {r['best_r2']:.4f} \\")
+        m[camel("TkSplitBlocks", "N", width)] = f"{r['blocks']:.0f}"
+        rows.append(rf"{width} & {nets[width]} & {r['tickets']:.0f} & {r['effective']:.1f} & {r['blocks']:.0f} & "
+                    rf"{r['best_r2']:.4f} \\")
     m["TkSplitRows"] = " ".join(rows)
     m["TkSplitWidths"] = ", ".join(map(str, med.index))
+    by = variants.groupby(["width", "pairing", "r2_method"])
+    table = by[["tickets", "effective", "blocks"]].median().join(by["high_r2"].mean())
+    m["TkSplitVariantRows"] = " ".join(
+        rf"{w} & {PAIRING_NAMES[p]} & {R2_NAMES[r]} & {t.tickets:.0f} & {t.effective:.1f} & {t.blocks:.0f} & "
+        rf"{t.high_r2:.2f} \\" for (w, p, r), t in zip(table.index, table.itertuples()))
+    shared = [w for w in PAPER_INDEPENDENT if w in med.index]
+    if shared:
+        def listed(p: str, r: str, column: str, spec: str) -> str:
+            return ", ".join(format(table.loc[(w, p, r), column], spec) for w in shared)
+        splits = dict.fromkeys((p, r) for _, p, r in table.index)
+        lines = [f"{PAIRING_NAMES[p]} pairing and {R2_NAMES[r]} $R^2$, {listed(p, r, 'effective', '.1f')} by "
+                 f"participation ratio and {listed(p, r, 'blocks', '.0f')} by blocks" for p, r in splits]
+        paper = ", ".join(str(PAPER_INDEPENDENT[w]) for w in shared)
+        m["TkSplitPaperComparison"] = (f"For $N = {', '.join(map(str, shared))}$ the paper reads {paper} independent "
+                                       "tickets; our medians are, with " + "; with ".join(lines) + ".")
+    else:
+        m["TkSplitPaperComparison"] = ("None of the widths the paper counts independent tickets for "
+                                       f"({', '.join(map(str, PAPER_INDEPENDENT))}) was split.")
     return m
+
+
+def _distill_variant_rows(variants: pd.DataFrame, ordinary: pd.DataFrame) -> str:
+    """Per ticket split: median and best distilled loss and the median gap to ordinary nets (decades)."""
+    ordinary_median = np.median(np.log10(ordinary["test_loss"]))
+    rows = []
+    for (p, r), g in variants.groupby(["pairing", "r2_method"]):
+        gap = np.median(np.log10(g["test_loss"])) - ordinary_median
+        rows.append(rf"{PAIRING_NAMES[p]} & {R2_NAMES[r]} & ${_num(g['test_loss'].median())}$ & "
+                    rf"${_num(g['test_loss'].min())}$ & {gap:+.2f} \\")
+    return " ".join(rows)
 
 
 def _distill_macros(d: dict) -> dict[str, str]:
     distilled, ordinary = d["distilled"], d["ordinary"]
     best = distilled.loc[distilled["test_loss"].idxmin()]
     m = {
+        "TkDistillVariantRows": _distill_variant_rows(d["variants"], ordinary),
         "TkDistillNets": format_number(len(distilled)),
         "TkDistillMedian": _num(distilled["test_loss"].median()),
         "TkOrdinaryMedian": _num(ordinary["test_loss"].median()),
