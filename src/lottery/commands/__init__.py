@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 # One module per paper and kind of command (train, analyse, figures, report), so that a rule
 # can depend on the module of its command without rerunning when another kind changes.
 STAGES = ("lt_train", "lt_analyse", "lt_figures", "lt_report", "ar_train", "ar_analyse", "ar_figures", "ar_report",
-          "beyond", "claims", "paper")
+          "beyond", "claims", "benchmarks", "bundle", "paper")
 
 Option = tuple[str, dict]
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], tuple[Option, ...]]] = {}
