@@ -58,9 +58,20 @@ def _imported_modules(node: ast.AST, importer: str) -> set[str]:
     return {m for m in found if _module_file(m)}
 
 
+class _DropTypeCheckingBlocks(ast.NodeTransformer):
+    """``if TYPE_CHECKING:`` imports never run, so they are no dependency."""
+
+    def visit_If(self, node: ast.If) -> ast.AST | None:
+        test = node.test
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+            return None
+        return self.generic_visit(node)
+
+
 @cache
 def _tree(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(), filename=str(path))
+    return _DropTypeCheckingBlocks().visit(ast.parse(path.read_text(), filename=str(path)))
 
 
 def _closure(modules: set[str]) -> set[str]:
