@@ -100,11 +100,6 @@ def is_mixture(name: str) -> bool:
     return name in MIXTURES
 
 
-def dataset_label(name: str) -> str:
-    """The printed name of a data set (the name itself when it is not registered)."""
-    return DATASETS[name].label if name in DATASETS else name
-
-
 def task_arrays(name: str, settings: DataSettings, classes: int, seed: int) -> TaskArrays:
     """The arrays of one IMP job on data set ``name``."""
     return dataset(name).make(settings, classes, seed)

@@ -55,7 +55,7 @@ def _batch(size: int) -> str:
 def table_s1(s: dict) -> str:
     """The tabular of Table S1 (``s``: the ``imp`` settings with the real data sets run)."""
     img = s["images"]
-    lines = [r"\begin{tabular}{llp{4.2cm}lp{2.6cm}rrrl}", r"\toprule",
+    lines = [r"\begin{tabular}{llp{3.6cm}lp{2.2cm}rrrl}", r"\toprule",
              r"network & data & layers & figures & start widths & parameters & LR & epochs & batch \\",
              r"\midrule"]
     for u in real_data_uses(s):
