@@ -29,7 +29,8 @@ from lottery.arora.pruning import full_masks
 from lottery.arora.train import ImpTrainSettings, Task, train_masked
 from lottery.core.config import load_config
 
-PROBES = (Run("linear", "fcn2", 1000, 2), Run("fashion_mnist", "fcn2", 1000, 10), Run("fashion_mnist", "resnet", 20, 10))
+PROBES = (Run("linear", "fcn2", 1000, 2), Run("fashion_mnist", "fcn2", 1000, 10),
+          Run("fashion_mnist", "resnet", 20, 10))
 
 
 def kind(run: Run) -> str:
@@ -115,7 +116,8 @@ def main() -> None:
         jobs = [cache.setdefault(r, work(imp, r)) for r in runs]
         cpu_s = sum(j["flops"] / rates[kind(r)] for r, j in zip(runs, jobs))
         gpu_s = sum(max(j["flops"] / args.gpu_flops, j["steps"] * args.gpu_step_s) for j in jobs)
-        print(json.dumps({"figure": figure, "jobs": len(runs), "pflop": float(f"{sum(j['flops'] for j in jobs) / 1e15:.3g}"),
+        pflop = sum(j["flops"] for j in jobs) / 1e15
+        print(json.dumps({"figure": figure, "jobs": len(runs), "pflop": float(f"{pflop:.3g}"),
                           "sgd_steps": sum(j["steps"] for j in jobs),
                           "cpu_hours_2_cores": float(f"{cpu_s / 2 / 3600:.3g}"),
                           "gpu_hours": float(f"{gpu_s / 3600:.3g}")}), flush=True)

@@ -60,7 +60,8 @@ def test_rewinding_is_for_large_start_models_only():
 
 
 def test_table_s1_comes_from_the_registry_and_the_config():
-    s = validate_config({"imp": {"images": {"fashion_mnist_dir": "", "datasets": ["digits"], "widths": [8, 32], "calibration_width": 32,
+    s = validate_config({"imp": {"images": {"fashion_mnist_dir": "", "datasets": ["digits"], "widths": [8, 32],
+                                            "calibration_width": 32,
                                             "classes_widths": [8],
                                             "architectures": [{"arch": "fcn3", "widths": [16]}],
                                             "figs2": {"resnet_widths": [4]},

@@ -268,8 +268,11 @@ def test_killed_imp_job_resumes_to_same_result(tmp_path, monkeypatch):
     _same_run_files(tmp_path / "straight.h5", tmp_path / "resumed.h5")
 
 
-def test_stop_request_saves_after_the_round_and_resumes(tmp_path):
-    """SIGTERM's stop request ends an IMP job after the running round, checkpointed (the [LT] policy)."""
+def test_stop_request_saves_after_the_round_and_resumes(tmp_path, caplog):
+    """SIGTERM's stop request ends an IMP job after the running round, checkpointed (the [LT] policy);
+    the job resumes under another thread count, which changes speed, never results."""
+    from dataclasses import replace
+
     from lottery.arora.job import ImpJob, run_imp_job
     from lottery.core.checkpoint import Interrupted
 
@@ -280,7 +283,9 @@ def test_stop_request_saves_after_the_round_and_resumes(tmp_path):
     with pytest.raises(Interrupted, match="after round 0"):
         run_imp_job(job, checkpoint)
     assert checkpoint.load("anything else") is None and checkpoint.path.exists()
-    resumed = run_imp_job(job, Checkpoint(checkpoint.path, every=1))
+    caplog.set_level("INFO", logger="lottery")
+    resumed = run_imp_job(replace(job, threads=2), Checkpoint(checkpoint.path, every=1))
+    assert "resuming from checkpoint at round 1" in caplog.text
     import pandas as pd
 
     pd.testing.assert_frame_equal(straight.rounds, resumed.rounds, check_exact=True)

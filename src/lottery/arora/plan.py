@@ -75,7 +75,8 @@ def job_settings(imp: dict, run: Run) -> dict:
     if run.dataset in MIXTURES:
         mix = imp["mixture"]
         task = mix[run.dataset]
-        data = {**{k: mix[k] for k in ("dim", "n_train", "n_test")}, **{k: task[k] for k in ("nus", "noise", "test_noise")}}
+        data = {**{k: mix[k] for k in ("dim", "n_train", "n_test")},
+                **{k: task[k] for k in ("nus", "noise", "test_noise")}}
         return {**base, "repetitions": mix["repetitions"], "bias": mix["bias"], "train": mix["train"],
                 "prune": mix["prune"], "mixture": data}
     img = imp["images"]
