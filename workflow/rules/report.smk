@@ -6,6 +6,7 @@ BENCHMARKED_OUTPUTS = [
     *TK_FAMILY_GRIDS["multiplication"],
     *(TK_WIDE.format(width=n) for n in TK["wide"]["widths"]),
     *IMP_SUMMARY_RUNS,
+    *IMP_FIGS3_RUNS,
     *(f for name in PROBES for f in probe_grids(name)),
 ]
 
