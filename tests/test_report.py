@@ -36,7 +36,7 @@ def test_the_report_holds_every_figure_under_its_paper_section(report) -> None:
     missing = [f.output for f in FIGURES.values() if not f.is_table and f"{f.output.split('/')[-1]}.png" not in dom]
     assert not missing, f"figures absent from the report: {missing}"
     rendered = re.sub(r"<script.*?</script>", "", dom, flags=re.S)
-    for section in sorted({SECTION_TITLES[f.section] for f in FIGURES.values() if not f.is_table} | {"Benchmarks"}):
+    for section in sorted({SECTION_TITLES[f.section] for f in FIGURES.values() if not f.is_table} | {"Benchmarks", "Claims and verdicts"}):
         assert section in rendered, f"section {section!r} is not rendered"
 
 

@@ -13,7 +13,7 @@ rule claims:
         table="paper/generated/claims_table.tex",
         macros="paper/generated/claims_macros.tex",
         markdown="results/claims/claims.md",
-        csv="results/claims/claims.csv",
+        csv=report("results/claims/claims.csv", category="Claims and verdicts", caption="../report/claims.rst"),
     conda:
         ENV
     log:
