@@ -7,7 +7,7 @@
 #   bash run.sh lock                        re-resolve envs/requirements.lock after editing pyproject.toml
 # Installs the pinned dependencies (envs/requirements.lock) and the package into .venv, and
 # with apt-get, when missing and we are root: TeX (latexmk, texlive) and poppler-utils; the
-# real Fashion-MNIST (paper runs); headless Chromium (tests of the HTML report).
+# real Fashion-MNIST (the shipped configs' real images); headless Chromium (the report test).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -63,12 +63,15 @@ case "$mode" in
         ;;
     test)
         install_tex
+        # No test reads it, but the shipped configs name it: their dry-run tests validate them.
+        install_fashion_mnist
         install_chromium
         install_python
         exec python -m pytest "$@"
         ;;
     reference)
         install_tex
+        install_fashion_mnist
         install_python
         python -m lottery bundle-restore --bundle reference --workdir build/reference
         exec snakemake --configfile reference/config.yaml --directory build/reference --cores "${CORES:-all}" "$@"
