@@ -4,6 +4,10 @@
 import sys
 from pathlib import Path
 
+# The workflow runs its own repository's code, whatever `lottery` the environment has
+# installed: the rules put src/ on PYTHONPATH (common.smk), and so does the Snakefile here.
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
 from lottery.core.config import ConfigError, validate_config
 from lottery.core.run_lock import recover
 
