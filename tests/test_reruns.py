@@ -1,7 +1,8 @@
 """An edit reruns exactly what it touches; a performance setting reruns nothing.
 
-Each case touches one source file of a finished test-config run (in its repository copy,
-restoring the time stamp afterwards) and asks Snakemake what it would run.
+Each case appends a comment to one source file of a finished test-config run (in its
+repository copy; Snakemake compares checksums, so a bare touch is no edit), asks Snakemake
+what it would run, and restores the file's bytes and time stamp.
 """
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ def planned_rules(workdir: Path, repo: Path, configfile: Path) -> set[str]:
 
 def planned_after_touching(workdir: Path, repo: Path, rel: str) -> set[str]:
     path = repo / "src" / "lottery" / rel
-    before = path.stat()
+    before, text = path.stat(), path.read_bytes()
+    path.write_bytes(text + b"\n# an edit\n")
     os.utime(path, (time.time() + 60, time.time() + 60))
     try:
         return planned_rules(workdir, repo, repo / "config" / "test.yaml")
     finally:
+        path.write_bytes(text)
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
