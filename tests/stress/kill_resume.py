@@ -49,16 +49,21 @@ class GridJob:
         save_regression_data(make_regression_data("x2", self.n_train, 128, -2.0, 2.0, 0), self.data)
 
     def settings(self) -> str:
-        """The rule's settings; chunks of 16 seeds so a kill can land between chunks too."""
+        """The rule's settings (results only; the runtime keys travel separately, as in the rule)."""
         train = {"steps": self.steps, "lr": 0.01, "lr_decay": 0.2, "lr_decay_every": self.steps // 3,
-                 "batch_size": 0, "compile": False, "chunk_elements": 16 * self.width * self.n_train,
-                 "curve_points": 20, "checkpoint_every": self.checkpoint_every}
+                 "batch_size": 0, "curve_points": 20}
         return json.dumps({"seeds": self.seeds, "init_seed": 0, "dtype": self.dtype, "negative_slope": 0.01,
-                           "train": train, "data_seed": 0, "device": "cpu", "threads": 1})
+                           "train": train, "data_seed": 0})
+
+    def runtime(self) -> str:
+        """The rule's `lottery_runtime` resource; chunks of 16 seeds so a kill can land between chunks too."""
+        return json.dumps({"device": "cpu", "compile": False, "chunk_elements": 16 * self.width * self.n_train,
+                           "checkpoint_every": self.checkpoint_every})
 
     def command(self, out: Path, checkpoint: bool = True) -> list[str]:
         cmd = [sys.executable, "-m", "lottery", "train-grid", "--data", str(self.data), "--target", "x2",
-               "--activation", "silu", "--width", str(self.width), "--settings", self.settings(), "--out", str(out)]
+               "--activation", "silu", "--width", str(self.width), "--settings", self.settings(), "--threads", "1",
+               "--runtime", self.runtime(), "--out", str(out)]
         return cmd + (["--checkpoint", str(self.checkpoint)] if checkpoint else [])
 
     def start(self, out: Path, log: Path, checkpoint: bool = True) -> subprocess.Popen:
