@@ -91,14 +91,18 @@ def plot_figs3(rounds: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+def _median_band(ax: plt.Axes, summary: pd.DataFrame, x: str, label: str, **color: str) -> None:
+    """A median line with its interquartile band (``color`` given, or the axes' colour cycle)."""
+    ax.plot(summary[x], summary["median"], "o-", label=label, **color)
+    ax.fill_between(summary[x], summary["q25"], summary["q75"], alpha=0.2, **color)
+
+
 def plot_fig3a(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     """Fig 3a: effective parameters vs nu, linear vs XOR (median and quartiles over start models)."""
     summary = effective_summary(pick.effective_mixtures(best, sel), ["dataset", "nu"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for task, sub in summary.groupby("dataset"):
-        sub = sub.sort_values("nu")
-        ax.plot(sub["nu"], sub["median"], "o-", color=TASK_COLORS.get(task), label=task)
-        ax.fill_between(sub["nu"], sub["q25"], sub["q75"], color=TASK_COLORS.get(task), alpha=0.2)
+        _median_band(ax, sub.sort_values("nu"), "nu", task, color=TASK_COLORS.get(task))
     ax.set_yscale("log")
     ax.set_xlabel(r"cluster separation $\nu$")
     ax.set_ylabel("effective parameters")
@@ -111,9 +115,7 @@ def plot_fig3b(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     summary = effective_summary(pick.classes_kept(best, sel), ["dataset", "classes"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for dataset, sub in summary.groupby("dataset"):
-        sub = sub.sort_values("classes")
-        ax.plot(sub["classes"], sub["median"], "o-", label=dataset)
-        ax.fill_between(sub["classes"], sub["q25"], sub["q75"], alpha=0.2)
+        _median_band(ax, sub.sort_values("classes"), "classes", dataset)
     ax.set_xlabel("classes kept")
     ax.set_ylabel("effective parameters")
     ax.legend()
