@@ -19,6 +19,7 @@ import pandas as pd
 import torch
 
 from lottery.arora.pruning import full_masks, prune_global, remaining
+from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
 
 Masks = dict[str, torch.Tensor]
@@ -60,12 +61,14 @@ def _masked(p: NetParams, masks: Masks) -> NetParams:
 
 
 def train_masked(start: NetParams, masks: Masks, x: torch.Tensor, y: torch.Tensor, act: Activation,
-                 settings: ImpSettings, snapshot_step: int = -1) -> tuple[NetParams, NetParams | None]:
+                 settings: ImpSettings, snapshot_step: int = -1,
+                 progress: Progress | None = None) -> tuple[NetParams, NetParams | None]:
     """Adam on the masked weights of S nets; also the parameters after ``snapshot_step`` steps
-    when that is >= 0 (for rewinding)."""
+    when that is >= 0 (for rewinding). ``progress`` counts steps."""
     params = [t.detach().clone().requires_grad_(True) for t in _masked(start, masks).tensors()]
     grad_masks = [masks["w"], None, masks["v"], None]
-    opt = torch.optim.Adam(params, lr=settings.lr)
+    # foreach: one kernel per step for all four tensors, ~1.5x faster than the loop on small nets
+    opt = torch.optim.Adam(params, lr=settings.lr, foreach=True)
     snapshot = None
     for step in range(settings.steps):
         if step == snapshot_step:
@@ -81,6 +84,9 @@ def train_masked(start: NetParams, masks: Masks, x: torch.Tensor, y: torch.Tenso
                 if m is not None:
                     t.grad.mul_(m)
         opt.step()
+        if progress is not None:  # the loss is read (a sync) only when a line is due
+            progress.advance(1, f"step {step + 1}/{settings.steps}, mean loss {loss.item() / len(r):.3e}"
+                             if progress.due() else "")
     if snapshot_step == settings.steps:
         snapshot = NetParams(*(t.detach().clone() for t in params))
     return NetParams(*(t.detach() for t in params)), snapshot
@@ -91,15 +97,18 @@ def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor
     """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``."""
     masks = full_masks({"w": init.w, "v": init.v})
     start, rounds = init, []
+    progress = Progress(f"IMP {init.seeds} nets x width {init.width}", (settings.rounds + 1) * settings.steps, "steps")
     for r in range(settings.rounds + 1):
         rewind = settings.rewind_step if r == 0 and settings.rewind_step > 0 else -1
-        params, snapshot = train_masked(start, masks, x_train, y_train, act, settings, rewind)
+        params, snapshot = train_masked(start, masks, x_train, y_train, act, settings, rewind, progress)
         if snapshot is not None:
             start = snapshot
         with torch.no_grad():
             losses = [mse(params, x, y, act).cpu().numpy() for x, y in ((x_train, y_train), (x_test, y_test))]
         rounds.append(ImpRound(params.map(lambda t: t.cpu()), {k: m.cpu() for k, m in masks.items()}, *losses))
         masks = prune_global({"w": params.w, "v": params.v}, masks, settings.fraction)
+        progress.advance(0, f"round {r}/{settings.rounds}: median test loss {np.median(losses[1]):.3e}", force=True)
+    progress.finish(f"{settings.rounds} pruned rounds")
     return rounds
 
 
