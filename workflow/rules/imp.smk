@@ -57,6 +57,16 @@ rule imp_summary:
         "python -m lottery imp-summary --runs {input.runs:q} --out {output:q} 2> {log:q}"
 
 
+use rule imp_summary as imp_figs3_summary with:
+    input:
+        runs=IMP_FIGS3_RUNS,
+        code=code("imp-summary"),
+    output:
+        IMP_FIGS3_SUMMARY,
+    log:
+        "logs/imp/figs3_summary.log",
+
+
 rule imp_calibration:
     """Reliability curves, posterior gaps and confidences of full vs best pruned models (Figs 5, 6, S4)."""
     input:
@@ -263,7 +273,7 @@ rule imp_figs2:
 rule imp_figs3:
     """[AR] Fig S3: sparse double descent and effective parameters of the three-layer FCN (own runs)."""
     input:
-        runs=IMP_FIGS3_RUNS,
+        summary=IMP_FIGS3_SUMMARY,
         code=code("imp-figs3"),
     output:
         pdf="figures/ar_figs3_fcn3_effective.pdf",
@@ -273,7 +283,7 @@ rule imp_figs3:
     log:
         "logs/figures/ar_figs3_fcn3_effective.log",
     shell:
-        "python -m lottery imp-figs3 --runs {input.runs:q} --out {output.pdf:q} 2> {log:q}"
+        "python -m lottery imp-figs3 --summary {input.summary:q} --out {output.pdf:q} 2> {log:q}"
 
 
 rule imp_figs4:
@@ -297,7 +307,7 @@ rule imp_tex:
     input:
         summary=IMP_SUMMARY,
         calibration=IMP_CALIBRATION,
-        figs3=IMP_FIGS3_RUNS,
+        figs3=IMP_FIGS3_SUMMARY,
         code=code("imp-tex"),
     output:
         table="paper/generated/imp_table.tex",
@@ -310,7 +320,7 @@ rule imp_tex:
         settings=IMP_SETTINGS,
     shell:
         "python -m lottery imp-tex --summary {input.summary:q} --calibration {input.calibration:q} "
-        "--figs3-runs {input.figs3:q} --settings {params.settings:q} --table {output.table:q} "
+        "--figs3-summary {input.figs3:q} --settings {params.settings:q} --table {output.table:q} "
         "--macros {output.macros:q} 2> {log:q}"
 
 

@@ -27,3 +27,4 @@ IMP_FIGS3_RUNS = [r.path for r in figure_runs(IMP)["figs3"]]
 IMP_CAL_MIX, IMP_CAL_REAL = ([r.path for r in runs] for runs in calibration_runs(IMP))
 IMP_SUMMARY = "results/imp/summary.h5"
 IMP_CALIBRATION = "results/imp/calibration.h5"
+IMP_FIGS3_SUMMARY = "results/imp/figs3_summary.h5"

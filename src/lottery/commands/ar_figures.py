@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from lottery.commands import MANY, REQ, command, settings_of
+from lottery.commands import REQ, command, settings_of
 
 SUMMARY = (("--summary", REQ), ("--settings", REQ), ("--out", REQ))
 CALIBRATION = (("--calibration", REQ), ("--out", REQ))
@@ -111,15 +111,14 @@ def imp_figs2(args: argparse.Namespace) -> None:
     _save(plot_figs2(*_summary(args, "rounds")), args)
 
 
-@command("imp-figs3", ("--runs", MANY), ("--out", REQ))
+@command("imp-figs3", ("--summary", REQ), ("--out", REQ))
 def imp_figs3(args: argparse.Namespace) -> None:
-    """[AR] Fig S3: sparse double descent and effective parameters of the three-layer FCN (own runs)."""
-    import pandas as pd
-
+    """[AR] Fig S3: sparse double descent and effective parameters of the three-layer FCN (the
+    summary of its own runs)."""
     from lottery.arora.plots import plot_figs3
     from lottery.core.storage import read_frame
 
-    _save(plot_figs3(pd.concat([read_frame(p, "rounds") for p in args.runs], ignore_index=True)), args)
+    _save(plot_figs3(read_frame(args.summary, "rounds")), args)
 
 
 @command("imp-figs4", *CALIBRATION)

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-from lottery.commands import MANY, REQ, command, settings_of
+from lottery.commands import REQ, command, settings_of
 
 
-@command("imp-tex", ("--summary", REQ), ("--calibration", REQ), ("--figs3-runs", MANY), ("--settings", REQ),
+@command("imp-tex", ("--summary", REQ), ("--calibration", REQ), ("--figs3-summary", REQ), ("--settings", REQ),
          ("--table", REQ), ("--macros", REQ))
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
-    import pandas as pd
-
     from lottery.arora.report import imp_tex as make_tex
     from lottery.arora.store import read_frames
-    from lottery.core.storage import read_frame
     from lottery.core.texmacros import write_tex
 
     summary = read_frames(args.summary, ("rounds", "best"))
     cloud = read_frames(args.calibration, ("cloud",))["cloud"]
-    figs3 = pd.concat([read_frame(p, "rounds") for p in args.figs3_runs], ignore_index=True)
+    figs3 = read_frames(args.figs3_summary, ("rounds",))["rounds"]
     table, macros = make_tex(summary["rounds"], summary["best"], cloud, figs3, settings_of(args))
     write_tex(table, args.table)
     write_tex(macros, args.macros)
