@@ -9,6 +9,18 @@ from lottery.commands import REQ, command
 
 log = logging.getLogger("lottery")
 
+# What the reference bundle holds: every training output the analyses read ([LT] grids, the
+# probes, the beyond-the-papers IMP nets), and of [AR] the summaries its figures, tables and
+# claims read (its IMP run files, 126 MB at the default scale, are not read again once
+# summarised: Snakemake does not rerun a job whose output is present), the per-job benchmarks
+# and the claims table it made.
+REFERENCE_PATTERNS = [
+    "results/data/*.npz", "results/grids/**/*.h5", "results/tickets/grids/**/*.h5",
+    "results/probes/*/data/*.npz", "results/probes/*/grids/**/*.h5", "results/beyond/imp/*.h5",
+    "results/imp/summary.h5", "results/imp/calibration.h5", "results/imp/figs3_summary.h5",
+    "results/benchmarks.tsv", "results/claims/claims.md", "results/claims/claims.csv",
+]
+
 
 @command("bundle-restore", ("--bundle", REQ), ("--workdir", REQ))
 def bundle_restore(args: argparse.Namespace) -> None:
@@ -20,8 +32,7 @@ def bundle_restore(args: argparse.Namespace) -> None:
 
 
 @command("bundle-make", ("--run", REQ), ("--bundle", REQ), ("--meta", REQ),
-         ("--patterns", {"nargs": "+", "default": ["results/**/*.h5", "results/**/*.csv", "results/**/*.npz",
-                                                   "results/**/*.md", "results/**/*.tsv"]}))
+         ("--patterns", {"nargs": "+", "default": REFERENCE_PATTERNS}))
 def bundle_make(args: argparse.Namespace) -> None:
     """Copy a finished run's results into a reference bundle and write its manifest (--meta: JSON)."""
     import json
