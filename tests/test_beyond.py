@@ -11,6 +11,7 @@ from lottery.beyond.bias_variance import decompose, ensemble_losses
 from lottery.beyond.imp_tickets import pair_fates
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
 from lottery.beyond.scaling_forms import FORM_PARAMS, curve_forms, fit_form, predict, split_widths
+from lottery.core.checkpoint import Checkpoint, Interrupted
 from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.nets import init_params
 
@@ -122,6 +123,32 @@ def test_imp_finds_a_planted_sparse_net(one_thread: None) -> None:
         assert row.effective_params <= 2 * (len(planted) + 1) < 3 * (dim + 1)
         assert row.test_loss < dense[row.seed] / 2
     assert np.all([(rd.params.w == 0)[~rd.masks["w"].bool()].all() for rd in rounds])  # pruned stay zero
+
+
+def test_a_stopped_imp_job_resumes_with_identical_rounds(one_thread: None, tmp_path) -> None:
+    """Stop after the first pruned round (as SIGTERM would), resume from the checkpoint: every
+    round equals the uninterrupted run's, and a checkpoint of other settings is not resumed."""
+    rng = np.random.default_rng(1)
+    t = lambda a: torch.as_tensor(a, dtype=torch.float64)  # noqa: E731
+    x = rng.uniform(-2, 2, (64, 1))
+    data = (t(x), t(x[:, 0] ** 2), t(x[::2]), t(x[::2, 0] ** 2))
+    init = init_params(list(range(3)), 6, 1, torch.float64)
+    act = get_activation("silu").torch_pair()[0]
+    settings = ImpSettings(steps=60, lr=0.02, lr_decay=0.5, lr_decay_every=30, fraction=0.3, rounds=3)
+    whole = rounds_frame(imp_regression(init, *data, act, settings), np.arange(3))
+
+    checkpoint = Checkpoint(tmp_path / "imp.ckpt", every=1)
+    checkpoint.stop.set()
+    with pytest.raises(Interrupted, match="after round 0"):
+        imp_regression(init, *data, act, settings, checkpoint, key="k")
+    checkpoint.stop.clear()
+    with pytest.raises(Interrupted, match="after round 1"):  # resumed at round 1, not 0
+        checkpoint.stop.set()
+        imp_regression(init, *data, act, settings, checkpoint, key="k")
+    checkpoint.stop.clear()
+    resumed = rounds_frame(imp_regression(init, *data, act, settings, checkpoint, key="k"), np.arange(3))
+    pd.testing.assert_frame_equal(resumed, whole)
+    assert checkpoint.load("other settings") is None
 
 
 def test_mirror_pairs_sharing_their_fate() -> None:

@@ -11,13 +11,14 @@ independent, is ``p^2 + (1 - p)^2`` for a fraction p of paired neurons alive.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 import torch
 
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
+from lottery.core.checkpoint import Checkpoint, fingerprint
 from lottery.core.devices import resolve_device, resolve_dtype
 from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.activations import get_activation
@@ -82,8 +83,10 @@ def ticket_counts(w: np.ndarray, b: np.ndarray, act, x: np.ndarray, y: np.ndarra
     return pd.DataFrame(rows)
 
 
-def run_imp_job(job: ImpJob, data: RegressionData) -> dict[str, pd.DataFrame]:
-    """IMP on the job's x^2 nets and the splitting of their dense versions into tickets.
+def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None = None) -> dict[str, pd.DataFrame]:
+    """IMP on the job's x^2 nets and the splitting of their dense versions into tickets;
+    checkpointed after every round when ``checkpoint`` is given (where it runs is not part of
+    the checkpoint's fingerprint, so a job may resume with another thread count).
 
     Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters,
     effective tickets, mirror pairs at the best round) and ``pairs`` (mirror pairs kept
@@ -97,7 +100,8 @@ def run_imp_job(job: ImpJob, data: RegressionData) -> dict[str, pd.DataFrame]:
     tensors = [torch.as_tensor(a, dtype=dtype, device=device)
                for a in (data.x_train, data.y_train, data.x_test, data.y_test)]
     act = get_activation(job.activation)
-    rounds = imp_regression(init, *tensors, act.torch_pair(job.negative_slope)[0], job.imp)
+    key = fingerprint(replace(job, device="", threads=0), *init.tensors(), *tensors) if checkpoint else ""
+    rounds = imp_regression(init, *tensors, act.torch_pair(job.negative_slope)[0], job.imp, checkpoint, key)
     frame = rounds_frame(rounds, seeds)
     dense = rounds[0].params.numpy()
     w, b = dense["w"][:, :, 0], dense["b"]

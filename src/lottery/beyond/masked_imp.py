@@ -7,7 +7,9 @@ their initial values (or rewind them to step k), retrain. The effective number o
 parameters is the remaining weights of the round with the lowest test loss (ties: fewest
 weights), [AR]'s definition with the loss in place of the error rate. All S nets train as
 one tensor program with Adam on the *sum* of their losses, so they never couple; a pruned
-weight has zero gradient and zero Adam moments, hence stays exactly zero.
+weight has zero gradient and zero Adam moments, hence stays exactly zero. A round depends
+only on its start parameters and masks, so a job checkpointed after every round resumes with
+identical results (the policy of :mod:`lottery.core.checkpoint`).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import pandas as pd
 import torch
 
 from lottery.arora.pruning import full_masks, prune_global, remaining
+from lottery.core.checkpoint import Checkpoint, Interrupted
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
 
@@ -92,13 +95,37 @@ def train_masked(start: NetParams, masks: Masks, x: torch.Tensor, y: torch.Tenso
     return NetParams(*(t.detach() for t in params)), snapshot
 
 
+def _round_state(rd: ImpRound) -> dict:
+    return {**dict(zip("wbvc", rd.params.tensors())), "mask_w": rd.masks["w"], "mask_v": rd.masks["v"],
+            "train_loss": torch.from_numpy(rd.train_loss), "test_loss": torch.from_numpy(rd.test_loss)}
+
+
+def _round_from_state(state: dict) -> ImpRound:
+    return ImpRound(NetParams(*(state[k] for k in "wbvc")), {"w": state["mask_w"], "v": state["mask_v"]},
+                    state["train_loss"].numpy(), state["test_loss"].numpy())
+
+
 def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor, x_test: torch.Tensor,
-                   y_test: torch.Tensor, act: Activation, settings: ImpSettings) -> list[ImpRound]:
-    """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``."""
+                   y_test: torch.Tensor, act: Activation, settings: ImpSettings,
+                   checkpoint: Checkpoint | None = None, key: str = "") -> list[ImpRound]:
+    """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``.
+
+    With a ``checkpoint`` (``key``: the fingerprint of everything the result depends on), the
+    finished rounds, the next start and masks are saved after every round and resumed from; a
+    stop request saves and raises :class:`~lottery.core.checkpoint.Interrupted`.
+    """
+    device = init.w.device
     masks = full_masks({"w": init.w, "v": init.v})
     start, rounds = init, []
     progress = Progress(f"IMP {init.seeds} nets x width {init.width}", (settings.rounds + 1) * settings.steps, "steps")
-    for r in range(settings.rounds + 1):
+    saved = checkpoint.load(key) if checkpoint else None
+    if saved is not None:
+        rounds = [_round_from_state(state) for state in saved["rounds"]]
+        start = NetParams(*(saved["start"][k].to(device) for k in "wbvc"))
+        masks = {k: m.to(device) for k, m in saved["masks"].items()}
+        progress.advance(len(rounds) * settings.steps, f"resumed from {checkpoint.path} after round {len(rounds) - 1}",
+                         force=True)
+    for r in range(len(rounds), settings.rounds + 1):
         rewind = settings.rewind_step if r == 0 and settings.rewind_step > 0 else -1
         params, snapshot = train_masked(start, masks, x_train, y_train, act, settings, rewind, progress)
         if snapshot is not None:
@@ -108,6 +135,12 @@ def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor
         rounds.append(ImpRound(params.map(lambda t: t.cpu()), {k: m.cpu() for k, m in masks.items()}, *losses))
         masks = prune_global({"w": params.w, "v": params.v}, masks, settings.fraction)
         progress.advance(0, f"round {r}/{settings.rounds}: median test loss {np.median(losses[1]):.3e}", force=True)
+        if checkpoint is not None and r < settings.rounds:
+            checkpoint.save(key, {"rounds": [_round_state(rd) for rd in rounds],
+                                  "start": dict(zip("wbvc", (t.cpu() for t in start.tensors()))),
+                                  "masks": {k: m.cpu() for k, m in masks.items()}})
+            if checkpoint.stop.is_set():
+                raise Interrupted(f"stopped after round {r}; checkpoint written to {checkpoint.path}")
     progress.finish(f"{settings.rounds} pruned rounds")
     return rounds
 

@@ -67,14 +67,26 @@ def beyond_bias_variance(args: argparse.Namespace) -> None:
 
 @command("beyond-imp", ("--data", REQ), ("--activation", REQ), ("--settings", REQ), *RUNTIME, ("--out", REQ))
 def beyond_imp(args: argparse.Namespace) -> None:
-    """IMP (MSE) on x^2 nets of one activation, and the splitting of their dense versions."""
+    """IMP (MSE) on x^2 nets of one activation, and the splitting of their dense versions.
+
+    Checkpointed after every round next to the output (``OUT.ckpt``); on SIGTERM the job saves,
+    stops and exits with status 143, and a rerun resumes it with identical results.
+    """
     from lottery.beyond.imp_tickets import ImpJob, run_imp_job
+    from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
     from lottery.liu_tegmark.data import load_regression_data
     from lottery.liu_tegmark.frames import write_frames
 
     job = ImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
-    frames = run_imp_job(job, load_regression_data(args.data))
+    checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
+    try:
+        with stop_on_sigterm(checkpoint):
+            frames = run_imp_job(job, load_regression_data(args.data), checkpoint)
+    except Interrupted as err:
+        log.warning("beyond IMP (%s): %s", args.activation, err)
+        raise SystemExit(143) from None
     write_frames(args.out, frames)
+    checkpoint.remove()
     log.info("IMP on x^2 nets (%s):\n%s", args.activation, frames["best"].describe().T.to_string())
 
 
