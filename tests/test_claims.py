@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from lottery.claims.evaluate import judge_claim
+from lottery.claims.evaluate import judge_claim, causes_tested
 from lottery.claims.measures import MEASURES, Measurement, Results, ResultsDir
 from lottery.claims.measures.base import setting
 from lottery.claims.preconditions import PRECONDITIONS
@@ -236,9 +236,13 @@ def _rows() -> pd.DataFrame:
     return pd.DataFrame([
         dict(id="LT-a-b", paper="LT", where="Fig. 1c", claim="loss ~ $N^{-1}$ with 50% | x_1", paper_value="$|x^*|$",
              ours="1.0 [0.9, 1.1]", scale="3 seeds", paper_scale=False, verdict=REPRODUCED,
-             reason="interval contains 1", measure="m"),
+             reason="interval contains 1", causes="probes a, b", measure="m"),
         dict(id="AR-c", paper="AR", where="Table 1", claim="c", paper_value="", ours="", scale="s", paper_scale=False,
-             verdict=NOT_TESTED, reason="needs config key imp.mixture.dim = 100", measure="m"),
+             verdict=NOT_TESTED, reason="needs config key imp.mixture.dim = 100", causes="", measure="m"),
+        dict(id="LT-d", paper="LT", where="Fig. 12", claim="d", paper_value="1", ours="2", scale="s", paper_scale=True,
+             verdict=NOT_REPRODUCED, reason="2, not below 1.5", causes="the pairing option", measure="m"),
+        dict(id="AR-e", paper="AR", where="Fig. 7", claim="e", paper_value="", ours="0", scale="s", paper_scale=False,
+             verdict=NOT_REPRODUCED, reason="0, not above 1", causes="", measure="m"),
     ])
 
 
@@ -252,7 +256,7 @@ def test_the_latex_table_escapes_text_and_keeps_math() -> None:
 def test_the_markdown_table_has_one_row_per_claim_and_escaped_pipes() -> None:
     md = markdown_table(_rows(), "At laptop scale.")
     lines = md.strip().splitlines()
-    assert lines[0] == "At laptop scale." and len(lines) == 2 + 2 + 2
+    assert lines[0] == "At laptop scale." and len(lines) == 2 + 2 + 4
     assert r"50% \| x_1" in md and r"$\vert x^*\vert $" in md and "**not tested**: needs config key" in md
     assert md_text("a -- b") == "a \u2013 b"
 
@@ -262,8 +266,24 @@ def test_the_macros_name_every_claim_and_count_verdicts() -> None:
     assert r"\newcommand{\ClaimLTAB}{reproduced}" in macros
     assert r"\newcommand{\ClaimARC}{not tested}" in macros
     assert r"\newcommand{\ClaimsReproduced}{1}" in macros and r"\newcommand{\ClaimsNotTested}{1}" in macros
-    assert r"\newcommand{\ClaimsTotal}{2}" in macros
+    assert r"\newcommand{\ClaimsTotal}{4}" in macros
     assert r"\ClaimARCReason}{needs config key imp.\allowbreak{}" in macros
+
+
+def test_a_disagreement_names_its_causes_tested_and_the_paper_those_without() -> None:
+    md = markdown_table(_rows(), "s")
+    assert "**not reproduced**: 2, not below 1.5. Causes tested: the pairing option" in md
+    assert "Causes tested: probes a, b" not in md, "a reproduced claim needs no causes"
+    macros = verdict_macros(_rows(), "s")
+    assert r"\newcommand{\ClaimsNoCauseTested}{1}" in macros and r"\newcommand{\ClaimsNoCauseTestedIds}{AR-e}" in macros
+
+
+def test_probe_causes_are_this_runs_probes_of_the_claims_activation() -> None:
+    claim = next(c for c in load_registry() if c.causes == "probes")
+    probes = [{"cause": "range $[-1,1]$", "activation": claim.args["activation"]},
+              {"cause": "other net", "activation": "tanh"}]
+    assert causes_tested(claim, {"probes": probes}).endswith(": range $[-1,1]$")
+    assert causes_tested(claim, {"probes": []}) == "", "no probe run: no cause tested"
 
 
 def test_tex_text_turns_comparisons_into_math() -> None:

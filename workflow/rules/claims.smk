@@ -19,7 +19,7 @@ rule claims:
     log:
         "logs/claims/claims.log",
     params:
-        settings=settings(scaling=config["scaling"], tickets=config["tickets"], imp=config["imp"]),
+        settings=settings(scaling=config["scaling"], tickets=config["tickets"], imp=config["imp"], probes=config["probes"]),
     shell:
         "python -m lottery claims --results-dir results --config-json {params.settings:q} "
         "--table-tex {output.table:q} --macros {output.macros:q} --table-md {output.markdown:q} "

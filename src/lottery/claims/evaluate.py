@@ -12,13 +12,22 @@ from lottery.claims.scale import row_scale
 from lottery.claims.verdicts import NOT_TESTED, judge
 
 COLUMNS = ["id", "paper", "where", "claim", "paper_value", "ours", "scale", "paper_scale", "verdict", "reason",
-           "measure"]
+           "causes", "measure"]
 MIXTURES = ("linear", "xor")
 
 
 def real_data(directory: ResultsDir) -> list[str]:
     """The real-image data sets this run's IMP results hold."""
     return sorted(set(directory.read("imp_summary", "best")["dataset"]) - set(MIXTURES))
+
+
+def causes_tested(claim: Claim, config: dict) -> str:
+    """The registry's causes of a claim; ``probes``: the run's probes of the claim's activation."""
+    if claim.causes != "probes":
+        return claim.causes
+    probes = [p["cause"] for p in config.get("probes", []) if p["activation"] == claim.args.get("activation")]
+    return f'each by a run of its own (config key probes; Sec. "Disagreements run down"): {"; ".join(probes)}' \
+        if probes else ""
 
 
 def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: list[str]) -> dict:
@@ -28,7 +37,8 @@ def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: lis
     results = Results(directory, sources)
     scale, full = row_scale(tuple(s.format(**claim.args) for s in m.sections), config, datasets)
     row = {"id": claim.id, "paper": claim.paper, "where": claim.where, "claim": claim.claim,
-           "paper_value": claim.paper_value, "scale": scale, "paper_scale": full, "measure": claim.measure}
+           "paper_value": claim.paper_value, "scale": scale, "paper_scale": full, "measure": claim.measure,
+           "causes": causes_tested(claim, config)}
     reason = unmet(claim.requires, config, results)
     if reason:
         return {**row, "ours": "", "verdict": NOT_TESTED, "reason": reason}

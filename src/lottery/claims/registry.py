@@ -36,12 +36,13 @@ class Claim:
     rule: dict
     args: dict = field(default_factory=dict)
     requires: list[dict] = field(default_factory=list)
+    causes: str = ""  # where runs test the causes of a disagreement (probes, analysis options)
 
 
 def _check(entry: dict) -> Claim:
     name = entry.get("id", "<no id>")
     missing = [f for f in FIELDS if f not in entry]
-    unknown = set(entry) - set(FIELDS) - {"args", "requires"}
+    unknown = set(entry) - set(FIELDS) - {"args", "requires", "causes"}
     if missing or unknown:
         raise RegistryError(f"claim {name}: missing fields {missing}, unknown fields {sorted(unknown)}")
     claim = Claim(**{k: (str(v) if k in ("paper_value",) else v) for k, v in entry.items()})

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from lottery.claims.verdicts import OUTCOMES
+from lottery.claims.verdicts import NOT_REPRODUCED, OUTCOMES, PARTLY
 from lottery.core.texmacros import camel, macro_lines
 
 _MATH = re.compile(r"(\$[^$]*\$)")
@@ -38,13 +38,22 @@ def md_text(text: str) -> str:
                    p.replace("|", r"\|").replace("*", r"\*").replace("--", "\u2013") for p in _MATH.split(str(text)))
 
 
+def _disagrees(r: pd.Series) -> bool:
+    return r["verdict"] in (NOT_REPRODUCED, PARTLY)
+
+
+def verdict_text(r: pd.Series) -> str:
+    """The reason of a verdict, and for a disagreement the causes that runs tested (registry ``causes``)."""
+    return f"{r['reason'].rstrip('.')}. Causes tested: {r['causes']}" if _disagrees(r) and r["causes"] else r["reason"]
+
+
 def markdown_table(rows: pd.DataFrame, sentence: str) -> str:
     """The README's claims table, preceded by the scale sentence."""
     lines = [md_text(sentence), "", "| id | where | claim | paper | ours | scale | verdict |",
              "|---|---|---|---|---|---|---|"]
     for _, r in rows.iterrows():
         cells = [md_text(c) for c in (r["id"], r["where"], r["claim"], r["paper_value"], r["ours"] or "-", r["scale"])]
-        lines.append("| " + " | ".join(cells + [f"**{r['verdict']}**: {md_text(r['reason'])}"]) + " |")
+        lines.append("| " + " | ".join(cells + [f"**{r['verdict']}**: {md_text(verdict_text(r))}"]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -61,7 +70,7 @@ def latex_table(rows: pd.DataFrame) -> str:
         lines.append(
             rf"\textbf{{{tex_text(r['id'])}}} ({tex_text(r['where'])}): {tex_text(r['claim'])} & "
             rf"{tex_text(r['paper_value'])} & {tex_text(r['ours']) or '--'} & {tex_text(r['scale'])} & "
-            rf"\textbf{{{r['verdict']}}}: {tex_text(r['reason'])} \\")
+            rf"\textbf{{{r['verdict']}}}: {tex_text(verdict_text(r))} \\")
     lines.append(r"\end{longtable}")
     return "\n".join(lines) + "\n"
 
@@ -79,6 +88,9 @@ def verdict_macros(rows: pd.DataFrame, sentence: str) -> str:
     for outcome, name in zip(OUTCOMES, ("Reproduced", "Partly", "NotReproduced", "NotTested")):
         m["Claims" + name] = str(int(counts.get(outcome, 0)))
     m["ClaimsTotal"] = str(len(rows))
+    untested = [r["id"] for _, r in rows.iterrows() if r["verdict"] == NOT_REPRODUCED and not r["causes"]]
+    m["ClaimsNoCauseTested"] = str(len(untested))
+    m["ClaimsNoCauseTestedIds"] = tex_text(", ".join(untested)) or "none"
     m["ClaimsScale"] = tex_text(sentence)
     return macro_lines(m)
 
