@@ -227,6 +227,8 @@ def test_scale_marks_the_default_config_as_laptop_scale(default_config: dict) ->
     assert row_scale(("images",), paper, ["digits"])[1] is False, "the digits stand in for MNIST: below scale"
     assert "laptop scale" in scale_sentence([True, False], default_config)
     assert "papers' scale" in scale_sentence([True, True], paper)
+    mixed = scale_sentence([True, True, False], paper)
+    assert mixed.startswith("2 of 3 verdicts were measured at the papers' scale") and "laptop" not in mixed
 
 
 # ---------------------------------------------------------------- report

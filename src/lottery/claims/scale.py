@@ -54,11 +54,16 @@ def row_scale(sections: tuple[str, ...], config: dict, real_data: list[str]) -> 
 
 
 def scale_sentence(paper_scale: list[bool], config: dict) -> str:
-    """One sentence for the paper and the README saying at which scale the verdicts were made."""
+    """One sentence for the paper and the README saying at which scale the verdicts were made:
+    the papers' scale, mixed (the $x^2$ grid at the papers' scale, other rows below) or laptop."""
     below, total = paper_scale.count(False), len(paper_scale)
     if not below:
         return "Every verdict was measured at the papers' scale."
     seeds, steps = setting(config, "scaling.seeds"), setting(config, "scaling.train.steps")
+    if seeds >= LT_SEEDS and steps >= LT_STEPS:
+        return (f"{total - below} of {total} verdicts were measured at the papers' scale (among them the $x^2$ grid's, "
+                f"{seeds:,} seeds and {steps:,} steps per net as in the paper); the other {below} below it, as each "
+                f"row's scale says, so read those as provisional.")
     return (f"These verdicts are at laptop scale: {below} of {total} were measured below the papers' scale "
             f"(the $x^2$ grid here has {seeds:,} seeds and {steps:,} steps per net, the paper {LT_SEEDS:,} and "
             f"{LT_STEPS:,}), so read them as provisional.")
