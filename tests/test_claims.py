@@ -288,8 +288,9 @@ def test_probe_causes_are_this_runs_probes_of_the_claims_activation() -> None:
     assert causes_tested(claim, {"probes": []}) == "", "no probe run: no cause tested"
 
 
-def test_tex_text_turns_comparisons_into_math() -> None:
+def test_tex_text_turns_comparisons_into_math_and_typesets_quotes() -> None:
     assert tex_text("a >= 1 and b < 2") == r"a $\geq$ 1 and b $<$ 2"
+    assert tex_text('Sec. "Run down" and $x$') == "Sec. ``Run down'' and $x$"
 
 
 def test_the_claims_room_is_never_imported_by_the_papers() -> None:

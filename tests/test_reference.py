@@ -6,6 +6,7 @@ import copy
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, run_snakemake
@@ -43,6 +44,13 @@ def test_the_readme_shows_the_bundle_claims_table() -> None:
     readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- claims:begin -->")[1].split("<!-- claims:end -->")[0].strip()
     assert block == table, "README's claims table differs from reference/results/claims/claims.md"
+
+
+def test_every_claim_not_reproduced_at_the_papers_scale_has_a_cause_tested_by_a_run() -> None:
+    claims = pd.read_csv(BUNDLE / "results" / "claims" / "claims.csv", keep_default_na=False)
+    assert len(claims) >= 25 and claims["paper_scale"].astype(str).eq("True").any()
+    at_scale = claims[claims["paper_scale"].astype(str).eq("True") & claims["verdict"].eq("not reproduced")]
+    assert at_scale["causes"].ne("").all(), f"no cause tested for {list(at_scale[at_scale['causes'] == '']['id'])}"
 
 
 @pytest.mark.slow

@@ -25,10 +25,13 @@ def _is_math(part: str) -> bool:
     return len(part) > 1 and part.startswith("$") and part.endswith("$")
 
 
+_QUOTED = re.compile(r'"([^"$]*)"')
+
+
 def tex_text(text: str) -> str:
-    """Escape LaTeX specials outside ``$...$``; math passes through."""
+    """Escape LaTeX specials outside ``$...$`` and typeset "quotes"; math passes through."""
     return "".join(p if _is_math(p) else _TEX_SPECIAL.sub(lambda m: _TEX.get(m.group(0), r".\allowbreak{}"), p)
-                   for p in _MATH.split(str(text)))
+                   for p in _MATH.split(_QUOTED.sub(r"``\1''", str(text))))
 
 
 def md_text(text: str) -> str:
