@@ -77,6 +77,14 @@ def _write_registry(tmp_path: Path, **change) -> Path:
     return path
 
 
+def test_registry_text_has_no_control_characters() -> None:
+    """A backslash in a double-quoted YAML string is an escape: "\\to" would become a tab and "o"."""
+    for c in load_registry():
+        for name in ("where", "claim", "paper_value", "causes"):
+            text = getattr(c, name)
+            assert not any(ord(ch) < 32 for ch in text), f"claim {c.id}: control character in {name}: {text!r}"
+
+
 @pytest.mark.parametrize("change, message", [
     ({"measure": "no_such_measure"}, "unknown measure"),
     ({"rule": {"kind": "no_such_rule"}}, "unknown rule kind"),
