@@ -68,6 +68,8 @@ rule beyond_imp:
         ENV
     log:
         "logs/beyond/imp_{activation}.log",
+    benchmark:
+        "benchmarks/beyond/imp_{activation}.tsv"
     threads: config["threads"]
     resources:
         lottery_runtime=runtime(),

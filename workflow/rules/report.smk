@@ -8,6 +8,7 @@ BENCHMARKED_OUTPUTS = [
     *IMP_SUMMARY_RUNS,
     *IMP_FIGS3_RUNS,
     *(f for name in PROBES for f in probe_grids(name)),
+    *BY_IMP,
 ]
 
 
