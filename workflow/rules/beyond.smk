@@ -9,7 +9,6 @@ if BY_ERRORS:
     raise WorkflowError("invalid config:\n  - " + "\n  - ".join(BY_ERRORS))
 BY_TARGETS = sorted({*SC["targets"], *TK["targets"]["targets"], *TK["multiplication"]["targets"]})
 BY_DATA = expand("results/data/{target}.npz", target=BY_TARGETS)
-BY_SCALING_GRIDS = [f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])]
 BY_IMP = expand("results/beyond/imp/{activation}.h5", activation=BY["imp"]["activations"])
 
 
@@ -38,7 +37,7 @@ rule beyond_scaling_forms:
 rule beyond_bias_variance:
     """Bias^2 and variance across seeds of every grid file; the loss of the average of k nets."""
     input:
-        scaling=BY_SCALING_GRIDS,
+        scaling=SC_GRIDS,
         targets=TK_FAMILY_GRIDS["targets"],
         multiplication=TK_FAMILY_GRIDS["multiplication"],
         data=BY_DATA,

@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+from lottery.commands import TRAIN_RUNTIME_KEYS
 from lottery.core.code_deps import code_files
 from lottery.figures import FIGURES, SECTION_TITLES
 
@@ -16,7 +17,7 @@ PAPER_INPUTS = []
 # Keys that change how fast a job runs, never its results (results are bit-identical across
 # them, as the tests show). They stay out of every rule's params, so changing them reruns
 # nothing; training jobs get them from {threads} and their `lottery_runtime` resource.
-RUNTIME_KEYS = frozenset({"device", "threads", "compile", "chunk_elements", "checkpoint_every"})
+RUNTIME_KEYS = frozenset({"device", "threads", *TRAIN_RUNTIME_KEYS})
 
 
 def _results_only(value):

@@ -39,7 +39,7 @@ use rule imp_run as imp_run_figs3 with:
     benchmark:
         "benchmarks/imp/figs3/{dataset}_{arch}_W{width}_C{classes}.tsv"
     params:
-        settings=imp_figs3_settings,
+        settings=lambda wildcards: imp_run_settings(wildcards, "figs3"),
 
 
 rule imp_summary:

@@ -8,16 +8,11 @@ IMP_REAL = real_datasets(IMP["images"])
 IMP_SETTINGS = settings(IMP, real=IMP_REAL)
 
 
-def imp_run_settings(wildcards):
-    """The JSON settings of one IMP job, from its wildcards and the imp config section."""
+def imp_run_settings(wildcards, study="runs"):
+    """The JSON settings of one IMP job, from its wildcards and the imp config section (study
+    "figs3": Fig S3's own runs, with imp.images.figs3's repetitions and training)."""
     return settings(job_settings(IMP, Run(wildcards.dataset, wildcards.arch, int(wildcards.width),
-                                          int(wildcards.classes))))
-
-
-def imp_figs3_settings(wildcards):
-    """Fig S3's own runs: imp.images settings with imp.images.figs3's repetitions and training."""
-    return settings(job_settings(IMP, Run(wildcards.dataset, wildcards.arch, int(wildcards.width),
-                                          int(wildcards.classes), "figs3")))
+                                          int(wildcards.classes), study)))
 
 
 # Which run files each figure and the summary read (lottery.arora.plan: one source for the rules

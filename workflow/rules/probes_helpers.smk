@@ -1,6 +1,5 @@
 # Helpers of the probe rules (probes.smk): which probes, their settings and grid files.
 PROBES = {p["name"]: p for p in config["probes"]}
-PROBE_TARGET = "x2"
 
 
 def probe_section(name):
@@ -20,7 +19,7 @@ def probe_grids(name):
     return expand(
         "results/probes/{probe}/grids/{target}/{activation}/N{width}.h5",
         probe=name,
-        target=PROBE_TARGET,
+        target=PAPER_TARGET,
         activation=probe["activation"],
         width=probe["widths"],
     )

@@ -1,7 +1,7 @@
 # What `snakemake --report report.html` shows besides the figures (flagged in their rules):
 # the time and memory of every training and IMP job, from their `benchmark:` files.
 BENCHMARKED_OUTPUTS = [
-    *(f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])),
+    *SC_GRIDS,
     *TK_FAMILY_GRIDS["targets"],
     *TK_FAMILY_GRIDS["multiplication"],
     *(TK_WIDE.format(width=n) for n in TK["wide"]["widths"]),

@@ -4,6 +4,7 @@
 SC = config["scaling"]
 PAPER_TARGET = "x2"
 PAPER_FIT_RANGE = "wide"  # the width range whose exponents the text and Fig 1c's legend quote
+SC_GRIDS = [f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])]
 
 
 rule regression_data:
@@ -57,7 +58,7 @@ rule train_grid:
 rule scaling_fit:
     """Median loss per width and the exponent with its bootstrap interval."""
     input:
-        grids=[f for t in SC["targets"] for f in grid_files(t, SC["activations"], SC["widths"])],
+        grids=SC_GRIDS,
         code=code("scaling-fit"),
     output:
         summary="results/scaling/summary.h5",
