@@ -92,15 +92,3 @@ def read_run(path: str | Path, with_weights: bool = False) -> StoredRun:
             weights[name] = frame.to_numpy().reshape(n_models, n_rounds, -1)
     return StoredRun(models, read_frame(path, "rounds"), read_frame(path, "labels"),
                      read_probs(path, int(models["classes"].iloc[0])), weights)
-
-
-def write_frames(path: str | Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Several tidy frames in one file (the IMP summary, the calibration data), without write times."""
-    with atomic_hdf(path) as store:
-        for key, frame in frames.items():
-            store.put(key, frame, format="table", track_times=False)
-
-
-def read_frames(path: str | Path, keys: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """The frames ``keys`` of one file, by key."""
-    return {key: read_frame(path, key) for key in keys}

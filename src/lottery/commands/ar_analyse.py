@@ -14,11 +14,10 @@ log = logging.getLogger("lottery")
 def imp_summary(args: argparse.Namespace) -> None:
     """Every round of every IMP run, and each trajectory's best pruned model, in one file."""
     from lottery.arora.analysis import summary_frames
-    from lottery.arora.store import write_frames
-    from lottery.core.storage import read_frame
+    from lottery.core.storage import read_frame, write_frames
 
     summary = summary_frames([read_frame(p, "rounds") for p in args.runs])
-    write_frames(args.out, summary)
+    write_frames(args.out, summary, table=True)
     best = summary["best"]
     log.info("%d trajectories, %d rounds; effective parameters:\n%s", len(best), len(summary["rounds"]),
              best.groupby(["dataset", "arch", "classes"])["effective_params"].describe().to_string())
@@ -28,8 +27,10 @@ def imp_summary(args: argparse.Namespace) -> None:
 def imp_calibration(args: argparse.Namespace) -> None:
     """Data of Figs 5, 6 and S4 from stored weights and test probabilities (no retraining)."""
     from lottery.arora.calibration_frames import CalibrationSettings, calibration_frames
-    from lottery.arora.store import read_run, write_frames
+    from lottery.arora.store import read_run
+    from lottery.core.storage import write_frames
 
     mixture = [read_run(p, with_weights=True) for p in args.mixture_runs]
     real = [read_run(p) for p in args.real_runs]
-    write_frames(args.out, calibration_frames(mixture, real, CalibrationSettings.from_settings(settings_of(args))))
+    write_frames(args.out, calibration_frames(mixture, real, CalibrationSettings.from_settings(settings_of(args))),
+                 table=True)

@@ -12,13 +12,12 @@ from lottery.commands import REQ, command, settings_of
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
     from lottery.arora.report import imp_tex as make_tex
-    from lottery.arora.store import read_frames
+    from lottery.core.storage import read_frames
     from lottery.core.texmacros import write_tex
 
-    summary = read_frames(args.summary, ("rounds", "best"))
-    cloud = read_frames(args.calibration, ("cloud",))["cloud"]
-    figs3 = read_frames(args.figs3_summary, ("rounds",))["rounds"]
-    table, macros = make_tex(summary["rounds"], summary["best"], cloud, figs3, settings_of(args))
+    rounds, best = read_frames(args.summary, "rounds", "best")
+    (cloud,), (figs3,) = read_frames(args.calibration, "cloud"), read_frames(args.figs3_summary, "rounds")
+    table, macros = make_tex(rounds, best, cloud, figs3, settings_of(args))
     write_tex(table, args.table)
     write_tex(macros, args.macros)
 

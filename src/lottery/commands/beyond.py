@@ -27,7 +27,7 @@ def _imp_frames(paths: list[str]) -> list:
     """The ``rounds``, ``best`` and ``pairs`` frames of every IMP job, concatenated."""
     import pandas as pd
 
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
 
     parts = [read_frames(p, "rounds", "best", "pairs") for p in paths]
     return [pd.concat(frames, ignore_index=True) for frames in zip(*parts)]
@@ -39,8 +39,7 @@ def beyond_scaling_forms(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from lottery.beyond.scaling_forms import FormsSettings, constant_loss, form_curves, forms_table
-    from lottery.core.storage import read_frame
-    from lottery.liu_tegmark.frames import write_frames
+    from lottery.core.storage import read_frame, write_frames
 
     summary = pd.concat([read_frame(path, "table").assign(family=family) for family, path in args.summary],
                         ignore_index=True)
@@ -55,8 +54,7 @@ def beyond_scaling_forms(args: argparse.Namespace) -> None:
 def beyond_bias_variance(args: argparse.Namespace) -> None:
     """Bias^2 and variance across seeds of every grid file; loss of the average of k nets."""
     from lottery.beyond.bias_variance import BiasVarianceSettings, seed_ensembles
-    from lottery.core.storage import read_frame
-    from lottery.liu_tegmark.frames import write_frames
+    from lottery.core.storage import read_frame, write_frames
     from lottery.liu_tegmark.grids import read_params
 
     grids = [(family, read_frame(p, "summary"), read_params(p)[1]) for family, *paths in args.grids for p in paths]
@@ -74,8 +72,8 @@ def beyond_imp(args: argparse.Namespace) -> None:
     """
     from lottery.beyond.imp_tickets import ImpJob, run_imp_job
     from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.data import load_regression_data
-    from lottery.liu_tegmark.frames import write_frames
 
     job = ImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
@@ -94,8 +92,8 @@ def beyond_imp(args: argparse.Namespace) -> None:
 def fig_beyond_scaling_forms(args: argparse.Namespace) -> None:
     """Scaling-law forms: x^2 fits and every curve's extrapolation error."""
     from lottery.beyond.plots import plot_scaling_forms
+    from lottery.core.storage import read_frames
     from lottery.core.style import save_figure
-    from lottery.liu_tegmark.frames import read_frames
 
     save_figure(plot_scaling_forms(*read_frames(args.forms, "fits", "medians", "curves")), args.out)
 
@@ -104,8 +102,8 @@ def fig_beyond_scaling_forms(args: argparse.Namespace) -> None:
 def fig_beyond_bias_variance(args: argparse.Namespace) -> None:
     """Bias^2 and variance vs width, and the loss of the average of k nets."""
     from lottery.beyond.plots import plot_bias_variance
+    from lottery.core.storage import read_frames
     from lottery.core.style import save_figure
-    from lottery.liu_tegmark.frames import read_frames
 
     save_figure(plot_bias_variance(*read_frames(args.bias_variance, "decomposition", "ensembles")), args.out)
 
@@ -124,8 +122,8 @@ def fig_beyond_imp_tickets(args: argparse.Namespace) -> None:
 def beyond_tex(args: argparse.Namespace) -> None:
     """The scaling-form table and every number of the "beyond both papers" section."""
     from lottery.beyond.report import ReportSettings, beyond_macros, forms_table
+    from lottery.core.storage import read_frames
     from lottery.core.texmacros import write_tex
-    from lottery.liu_tegmark.frames import read_frames
 
     fits, medians = read_frames(args.forms, "fits", "medians")
     decomposition, ensembles = read_frames(args.bias_variance, "decomposition", "ensembles")

@@ -30,8 +30,8 @@ def scaling_fit(args: argparse.Namespace) -> None:
 @command("tickets-algorithms", ("--grid", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_algorithms(args: argparse.Namespace) -> None:
     """[LT] Figs 2b, 2c, 9-11: peaks of the width-2 log-loss histogram, PCA and clusters."""
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.algorithms import ClusterSettings, analyse_width2
-    from lottery.liu_tegmark.frames import write_frames
     from lottery.liu_tegmark.grids import read_scalar_nets
 
     frames = analyse_width2(read_scalar_nets(args.grid), settings_as(args, ClusterSettings))
@@ -43,8 +43,8 @@ def tickets_algorithms(args: argparse.Namespace) -> None:
 @command("tickets-ensembling", ("--grids", MANY), ("--settings", REQ), ("--out", REQ))
 def tickets_ensembling(args: argparse.Namespace) -> None:
     """[LT] Fig 4: width-N losses vs half-harmonic ensembles of width-N/2 pairs."""
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.ensembling import ensembling_table
-    from lottery.liu_tegmark.frames import write_frames
     from lottery.liu_tegmark.grids import read_scalar_nets
 
     s = settings_of(args)
@@ -57,8 +57,8 @@ def tickets_ensembling(args: argparse.Namespace) -> None:
 @command("tickets-symmetry", ("--grid", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_symmetry(args: argparse.Namespace) -> None:
     """[LT] Fig 2a: first-layer (w, b) of a wide net and its mirror-symmetry measure."""
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.tickets import symmetry_frames
-    from lottery.liu_tegmark.frames import write_frames
     from lottery.liu_tegmark.grids import read_scalar_nets
 
     frames = symmetry_frames(read_scalar_nets(args.grid, converged_only=False), settings_of(args)["shuffles"])
@@ -69,8 +69,8 @@ def tickets_symmetry(args: argparse.Namespace) -> None:
 @command("tickets-splitting", ("--grids", MANY), ("--settings", REQ), ("--out", REQ))
 def tickets_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12: every net split into mirror-pair tickets; panels of the median-loss net."""
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.tickets import SplittingSettings, split_grids
-    from lottery.liu_tegmark.frames import write_frames
     from lottery.liu_tegmark.grids import read_scalar_nets
 
     frames = split_grids([read_scalar_nets(p) for p in args.grids], settings_as(args, SplittingSettings))
@@ -82,9 +82,9 @@ def tickets_splitting(args: argparse.Namespace) -> None:
 @command("tickets-distill", ("--wide", REQ), ("--narrow", REQ), ("--data", REQ), ("--settings", REQ), ("--out", REQ))
 def tickets_distill(args: argparse.Namespace) -> None:
     """[LT] Fig 13: width-2 nets distilled from the best ticket of each wide net."""
+    from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.distill import distill_frames
     from lottery.liu_tegmark.data import load_regression_data
-    from lottery.liu_tegmark.frames import write_frames
     from lottery.liu_tegmark.grids import read_scalar_nets
 
     s = settings_of(args)

@@ -40,7 +40,7 @@ def fig_loss_histograms(args: argparse.Namespace) -> None:
 @command("fig-symmetry", ("--symmetry", REQ), ("--out", REQ))
 def fig_symmetry(args: argparse.Namespace) -> None:
     """[LT] Fig 2a: a wide net's first layer and its mirror image."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.tickets import plot_symmetry
 
     _save(plot_symmetry(*read_frames(args.symmetry, "neurons", "stats")), args.out)
@@ -49,7 +49,7 @@ def fig_symmetry(args: argparse.Namespace) -> None:
 @command("fig-width2-histogram", ("--algorithms", REQ), ("--out", REQ))
 def fig_width2_histogram(args: argparse.Namespace) -> None:
     """[LT] Fig 2b: width-2 log-loss histogram with its peaks."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.algorithms import plot_width2_histogram
 
     _save(plot_width2_histogram(*read_frames(args.algorithms, "nets", "peaks")), args.out)
@@ -58,7 +58,7 @@ def fig_width2_histogram(args: argparse.Namespace) -> None:
 @command("fig-ensembling", ("--ensembling", REQ), ("--out", REQ))
 def fig_ensembling(args: argparse.Namespace) -> None:
     """[LT] Fig 4: ensembling vs coordination."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.tickets import plot_ensembling
 
     _save(plot_ensembling(*read_frames(args.ensembling, "table", "samples")), args.out)
@@ -84,7 +84,7 @@ def fig_target_scaling(args: argparse.Namespace) -> None:
 @command("fig-algorithms-pca", ("--algorithms", REQ), ("--out", REQ))
 def fig_algorithms_pca(args: argparse.Namespace) -> None:
     """[LT] Fig 9: width-2 nets on two principal components, clusters labelled."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.algorithms import plot_pca_clusters
 
     _save(plot_pca_clusters(*read_frames(args.algorithms, "nets", "clusters")), args.out)
@@ -94,7 +94,7 @@ def fig_algorithms_pca(args: argparse.Namespace) -> None:
          ("--settings", REQ), ("--out", REQ))
 def fig_algorithms_neurons(args: argparse.Namespace) -> None:
     """[LT] Fig 10 (kind x: post-activations vs x) or Fig 11 (kind pre: on the activation curve)."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.algorithms import plot_cluster_neurons
 
     s = settings_of(args)
@@ -106,7 +106,7 @@ def fig_algorithms_neurons(args: argparse.Namespace) -> None:
 @command("fig-splitting", ("--splitting", REQ), ("--out", REQ))
 def fig_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12: splitting nets into lottery tickets."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.tickets import plot_splitting
 
     frames = read_frames(args.splitting, "tickets", "corr", "curves", "neurons", "counts")
@@ -116,7 +116,7 @@ def fig_splitting(args: argparse.Namespace) -> None:
 @command("fig-distill", ("--distill", REQ), ("--out", REQ))
 def fig_distill(args: argparse.Namespace) -> None:
     """[LT] Fig 13: distilled vs trained width-2 nets."""
-    from lottery.liu_tegmark.frames import read_frames
+    from lottery.core.storage import read_frames
     from lottery.liu_tegmark.plots.tickets import plot_distill
 
     _save(plot_distill(*read_frames(args.distill, "distilled", "ordinary")), args.out)

@@ -26,8 +26,8 @@ def scaling_tex(args: argparse.Namespace) -> None:
          ("--settings", REQ), ("--macros", REQ), ("--clusters", REQ), ("--fits-table", REQ))
 def tickets_tex(args: argparse.Namespace) -> None:
     """Every number of the ticket sections, the cluster table and the other-targets exponents."""
+    from lottery.core.storage import read_frames
     from lottery.core.texmacros import write_tex
-    from lottery.liu_tegmark.frames import read_frames
     from lottery.liu_tegmark.report.tickets import TicketsReportSettings, tickets_tex
 
     algorithms = ("nets", "clusters", "scores", "lucky", "peaks", "taylor")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from lottery.core.errors import ResultsError
 
-__all__ = ["ResultsError", "atomic_hdf", "read_frame", "write_table"]
+__all__ = ["ResultsError", "atomic_hdf", "read_frame", "read_frames", "write_frames", "write_table"]
 
 
 @contextmanager
@@ -80,3 +80,19 @@ def read_frame(path: str | Path, key: str) -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, path: str | Path, key: str = "table") -> None:
     with atomic_hdf(path) as store:
         store.put(key, frame, format="table")
+
+
+def write_frames(path: str | Path, frames: dict[str, pd.DataFrame], table: bool = False) -> None:
+    """Several tidy frames in one file, each under its key, atomically: PyTables' fixed format
+    ([LT] analyses), or with ``table`` its table format without write times ([AR] summaries)."""
+    with atomic_hdf(path) as store:
+        for key, frame in frames.items():
+            if table:
+                store.put(key, frame, format="table", track_times=False)
+            else:
+                store.put(key, frame, format="fixed")
+
+
+def read_frames(path: str | Path, *keys: str) -> list[pd.DataFrame]:
+    """The frames ``keys`` of one file, in that order."""
+    return [read_frame(path, key) for key in keys]
