@@ -15,16 +15,13 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
-import torch
 
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
 from lottery.core.checkpoint import Checkpoint, fingerprint
-from lottery.core.devices import resolve_device, resolve_dtype
-from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis.tickets import effective_tickets, error_correlation, mirror_pairs, split_tickets
 from lottery.liu_tegmark.data import RegressionData
-from lottery.liu_tegmark.nets import init_params
+from lottery.liu_tegmark.grid_job import start_grid
 from lottery.liu_tegmark.targets import get_target
 
 WEIGHTS_PER_TICKET = 4
@@ -92,13 +89,9 @@ def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None
     effective tickets, mirror pairs at the best round) and ``pairs`` (mirror pairs kept
     together per seed and round), each with an ``activation`` column.
     """
-    torch.set_num_threads(job.threads)
-    device, dtype = resolve_device(job.device), resolve_dtype(job.dtype)
-    seeds = np.arange(job.seeds)
-    addresses = [seed_address(job.init_seed, TARGET, job.activation, job.width, int(k)) for k in seeds]
-    init = init_params(addresses, job.width, data.dim, dtype).map(lambda t: t.to(device))
-    tensors = [torch.as_tensor(a, dtype=dtype, device=device)
-               for a in (data.x_train, data.y_train, data.x_test, data.y_test)]
+    start = start_grid(data, TARGET, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
+                       job.threads)
+    seeds, init, tensors = start.seeds, start.init, start.tensors
     act = get_activation(job.activation)
     key = fingerprint(replace(job, device="", threads=0), *init.tensors(), *tensors) if checkpoint else ""
     rounds = imp_regression(init, *tensors, act.torch_pair(job.negative_slope)[0], job.imp, checkpoint, key)

@@ -17,7 +17,7 @@ from lottery.core.checkpoint import Checkpoint, stop_on_sigterm
 from lottery.core.devices import resolve_device, resolve_dtype
 from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.data import RegressionData
-from lottery.liu_tegmark.nets import init_params
+from lottery.liu_tegmark.nets import NetParams, init_params
 from lottery.liu_tegmark.trainer import GridResult, GridTrainSettings, train_grid
 
 log = logging.getLogger("lottery")
@@ -60,6 +60,29 @@ class GridJob:
         return {"target": self.target, "activation": self.activation, "width": self.width}
 
 
+@dataclass
+class GridStart:
+    """The seeds of a grid, their initial parameters and the data, on the job's device."""
+
+    seeds: np.ndarray
+    init: NetParams
+    tensors: list[torch.Tensor]  # x_train, y_train, x_test, y_test
+
+
+def start_grid(data: RegressionData, target: str, activation: str, width: int, seeds: int, init_seed: int,
+               dtype: str, device: str, threads: int) -> GridStart:
+    """Seeds 0..seeds-1 of a grid initialised at their seed addresses, the one place that maps a
+    net to its initialisation (other studies of the grid's nets call it to start from the same nets)."""
+    torch.set_num_threads(threads)
+    device_, dtype_ = resolve_device(device), resolve_dtype(dtype)
+    numbers = np.arange(seeds)
+    addresses = [seed_address(init_seed, target, activation, width, int(k)) for k in numbers]
+    init = init_params(addresses, width, data.dim, dtype_).map(lambda t: t.to(device_))
+    tensors = [torch.as_tensor(a, dtype=dtype_, device=device_) for a in (data.x_train, data.y_train, data.x_test,
+                                                                          data.y_test)]
+    return GridStart(numbers, init, tensors)
+
+
 def run_grid_job(
     job: GridJob, data: RegressionData, checkpoint: Checkpoint | None = None
 ) -> tuple[np.ndarray, GridResult]:
@@ -68,15 +91,11 @@ def run_grid_job(
     With a ``checkpoint``, SIGTERM saves and raises :class:`~lottery.core.checkpoint.Interrupted`,
     and a rerun resumes bit-identically.
     """
-    torch.set_num_threads(job.threads)
-    device, dtype = resolve_device(job.device), resolve_dtype(job.dtype)
-    seeds = np.arange(job.seeds)
-    addresses = [seed_address(job.init_seed, job.target, job.activation, job.width, int(k)) for k in seeds]
-    init = init_params(addresses, job.width, data.dim, dtype).map(lambda t: t.to(device))
-    tensors = [torch.as_tensor(a, dtype=dtype, device=device) for a in (data.x_train, data.y_train, data.x_test,
-                                                                        data.y_test)]
-    log.info("%s: %d seeds, %d steps, %s on %s", job.label, len(seeds), job.train.steps, job.dtype, device)
+    start = start_grid(data, job.target, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
+                       job.threads)
+    log.info("%s: %d seeds, %d steps, %s on %s", job.label, len(start.seeds), job.train.steps, job.dtype,
+             start.init.w.device)
     if checkpoint is None:
-        return seeds, train_grid(init, *tensors, job.train, job.label)
+        return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label)
     with stop_on_sigterm(checkpoint):
-        return seeds, train_grid(init, *tensors, job.train, job.label, checkpoint)
+        return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label, checkpoint)
