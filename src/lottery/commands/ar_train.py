@@ -3,12 +3,9 @@ width, classes), behind every [AR] figure and Table 1."""
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
 from lottery.commands import INT, REQ, RUNTIME, command, settings_of, with_runtime
-
-log = logging.getLogger("lottery")
 
 
 @command("imp-run", ("--dataset", REQ), ("--arch", REQ), ("--width", INT), ("--classes", INT),
@@ -23,17 +20,13 @@ def imp_run(args: argparse.Namespace) -> None:
 
     from lottery.arora.job import ImpJob, run_imp_job
     from lottery.arora.store import write_run
-    from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
+    from lottery.core.checkpoint import Checkpoint, exit_on_stop
 
     settings = with_runtime(settings_of(args), args)
     job = ImpJob.from_settings(args.dataset, args.arch, args.width, args.classes, settings)
     torch.set_num_threads(job.threads)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
-    try:
-        with stop_on_sigterm(checkpoint):
-            run = run_imp_job(job, checkpoint)
-    except Interrupted as err:
-        log.warning("%s: %s", job.label, err)
-        raise SystemExit(143) from None
+    with exit_on_stop(checkpoint, job.label):
+        run = run_imp_job(job, checkpoint)
     write_run(args.out, run)
     checkpoint.remove()

@@ -71,18 +71,14 @@ def beyond_imp(args: argparse.Namespace) -> None:
     stops and exits with status 143, and a rerun resumes it with identical results.
     """
     from lottery.beyond.imp_tickets import ImpJob, run_imp_job
-    from lottery.core.checkpoint import Checkpoint, Interrupted, stop_on_sigterm
+    from lottery.core.checkpoint import Checkpoint, exit_on_stop
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.data import load_regression_data
 
     job = ImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
-    try:
-        with stop_on_sigterm(checkpoint):
-            frames = run_imp_job(job, load_regression_data(args.data), checkpoint)
-    except Interrupted as err:
-        log.warning("beyond IMP (%s): %s", args.activation, err)
-        raise SystemExit(143) from None
+    with exit_on_stop(checkpoint, f"beyond IMP ({args.activation})"):
+        frames = run_imp_job(job, load_regression_data(args.data), checkpoint)
     write_frames(args.out, frames)
     checkpoint.remove()
     log.info("IMP on x^2 nets (%s):\n%s", args.activation, frames["best"].describe().T.to_string())

@@ -31,7 +31,7 @@ def train_grid(args: argparse.Namespace) -> None:
     With ``--checkpoint``, progress is saved every ``train.checkpoint_every`` steps and on
     SIGTERM (then the job exits with status 143); a rerun resumes it bit-identically.
     """
-    from lottery.core.checkpoint import Checkpoint, Interrupted
+    from lottery.core.checkpoint import Checkpoint, exit_on_stop
     from lottery.liu_tegmark.data import load_regression_data
     from lottery.liu_tegmark.grid_job import GridJob, run_grid_job
     from lottery.liu_tegmark.grids import write_grid
@@ -39,11 +39,8 @@ def train_grid(args: argparse.Namespace) -> None:
     job = GridJob.from_settings(with_runtime(settings_of(args), args), args.target, args.activation, args.width)
     data = load_regression_data(args.data)
     checkpoint = Checkpoint(Path(args.checkpoint), job.checkpoint_every) if args.checkpoint else None
-    try:
+    with exit_on_stop(checkpoint, job.label):
         seeds, result = run_grid_job(job, data, checkpoint)
-    except Interrupted as err:
-        log.warning("%s: %s", job.label, err)
-        raise SystemExit(143) from None
     write_grid(args.out, job.keys(), seeds, result)
     if checkpoint is not None:
         checkpoint.remove()

@@ -106,3 +106,18 @@ def stop_on_sigterm(checkpoint: Checkpoint) -> Iterator[Checkpoint]:
         yield checkpoint
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def exit_on_stop(checkpoint: Checkpoint | None, label: str) -> Iterator[None]:
+    """A training command's body: SIGTERM asks ``checkpoint`` to save and stop, and the stopped
+    job exits with status 143 (a terminated job's), so that a rerun resumes it."""
+    try:
+        if checkpoint is None:
+            yield
+        else:
+            with stop_on_sigterm(checkpoint):
+                yield
+    except Interrupted as err:
+        log.warning("%s: %s", label, err)
+        raise SystemExit(143) from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lottery.core.checkpoint import Checkpoint, stop_on_sigterm
+from lottery.core.checkpoint import Checkpoint
 from lottery.core.devices import resolve_device, resolve_dtype
 from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.data import RegressionData
@@ -88,14 +88,11 @@ def run_grid_job(
 ) -> tuple[np.ndarray, GridResult]:
     """Train the job's seeds on ``data``; returns the seed numbers and the result.
 
-    With a ``checkpoint``, SIGTERM saves and raises :class:`~lottery.core.checkpoint.Interrupted`,
+    With a ``checkpoint``, a stop request saves and raises :class:`~lottery.core.checkpoint.Interrupted`,
     and a rerun resumes bit-identically.
     """
     start = start_grid(data, job.target, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
                        job.threads)
     log.info("%s: %d seeds, %d steps, %s on %s", job.label, len(start.seeds), job.train.steps, job.dtype,
              start.init.w.device)
-    if checkpoint is None:
-        return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label)
-    with stop_on_sigterm(checkpoint):
-        return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label, checkpoint)
+    return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label, checkpoint)
