@@ -9,7 +9,7 @@ on the job's data come from :mod:`lottery.arora.datasets`, its models from
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -105,9 +105,7 @@ def run_imp_job(job: ImpJob, checkpoint: Checkpoint | None = None) -> ImpRun:
     t = lambda a, dt=dtype: torch.as_tensor(a, device=device, dtype=dt)  # noqa: E731
     group = t(models["group"].to_numpy(copy=True), torch.long)
     task = Task(t(arrays.x_train), t(arrays.y_train, torch.long), t(arrays.x_test), group)
-    # Device and threads change speed, never results: a job may resume under others.
-    results_only = replace(job, device="", threads=0)
-    key = fingerprint(results_only, *init.values(), task.x_train, task.y_train, task.x_test) if checkpoint else ""
+    key = fingerprint(job, *init.values(), task.x_train, task.y_train, task.x_test) if checkpoint else ""
     state = _resume(checkpoint, key, device, job.label)
     train, prune = job.train, job.prune
     log.info("%s: %d models (%d groups x %d repetitions), %d rounds of %d epochs, on %s", job.label, len(models),

@@ -11,7 +11,7 @@ independent, is ``p^2 + (1 - p)^2`` for a fraction p of paired neurons alive.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -82,8 +82,7 @@ def ticket_counts(w: np.ndarray, b: np.ndarray, act, x: np.ndarray, y: np.ndarra
 
 def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None = None) -> dict[str, pd.DataFrame]:
     """IMP on the job's x^2 nets and the splitting of their dense versions into tickets;
-    checkpointed after every round when ``checkpoint`` is given (where it runs is not part of
-    the checkpoint's fingerprint, so a job may resume with another thread count).
+    checkpointed after every round when ``checkpoint`` is given.
 
     Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters,
     effective tickets, mirror pairs at the best round) and ``pairs`` (mirror pairs kept
@@ -93,7 +92,7 @@ def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None
                        job.threads)
     seeds, init, tensors = start.seeds, start.init, start.tensors
     act = get_activation(job.activation)
-    key = fingerprint(replace(job, device="", threads=0), *init.tensors(), *tensors) if checkpoint else ""
+    key = fingerprint(job, *init.tensors(), *tensors) if checkpoint else ""
     rounds = imp_regression(init, *tensors, act.torch_pair(job.negative_slope)[0], job.imp, checkpoint, key)
     frame = rounds_frame(rounds, seeds)
     dense = rounds[0].params.numpy()

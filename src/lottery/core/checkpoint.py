@@ -32,9 +32,15 @@ class Interrupted(RuntimeError):
     """Training stopped on request (SIGTERM) after writing a checkpoint."""
 
 
+# Fields of a job that change where and how fast it runs, never its result: a job may resume under others.
+RUNTIME_FIELDS = ("device", "threads")
+
+
 def fingerprint(settings: object, *tensors: torch.Tensor) -> str:
-    """Hash of a settings dataclass and tensors: equal exactly when a resume is valid."""
-    h = hashlib.sha256(repr(sorted(asdict(settings).items())).encode())
+    """Hash of a settings dataclass (less its runtime fields) and tensors: equal exactly when a
+    resume is valid."""
+    results = {k: v for k, v in asdict(settings).items() if k not in RUNTIME_FIELDS}
+    h = hashlib.sha256(repr(sorted(results.items())).encode())
     for t in tensors:
         h.update(str((t.dtype, tuple(t.shape))).encode())
         h.update(t.detach().cpu().contiguous().numpy().tobytes())
