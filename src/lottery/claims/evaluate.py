@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lottery.arora.datasets import MIXTURES
 from lottery.claims.measures import MEASURES, NotMeasurable, Results, ResultsDir
 from lottery.claims.preconditions import PRECONDITION_SOURCES, unmet
 from lottery.claims.registry import Claim
@@ -13,7 +14,6 @@ from lottery.claims.verdicts import NOT_TESTED, judge
 
 COLUMNS = ["id", "paper", "where", "claim", "paper_value", "ours", "scale", "paper_scale", "verdict", "reason",
            "causes", "measure"]
-MIXTURES = ("linear", "xor")
 
 
 def real_data(directory: ResultsDir) -> list[str]:

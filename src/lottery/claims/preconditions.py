@@ -9,8 +9,6 @@ from typing import Callable
 
 from lottery.claims.measures.base import Results, setting
 
-MIXTURES = ("linear", "xor")
-
 
 def config_includes(config: dict, results: Results, path: str, items: list) -> str | None:
     """The list at config key ``path`` holds every one of ``items``."""

@@ -7,12 +7,13 @@ MNIST / CIFAR-10 with 3 repetitions on real images.
 """
 from __future__ import annotations
 
+from lottery.arora.datasets import PAPER_IMAGE_SETS
 from lottery.claims.measures.base import setting
 
 LT_SEEDS, LT_STEPS, LT_WIDE = 1000, 50_000, 10_000
 AR_MIXTURE = {"dim": 100, "n_train": 10_000, "repetitions": 5}
 AR_MIXTURE_EPOCHS = 1000
-AR_REAL_DATA, AR_REAL_REPETITIONS = ("mnist", "cifar10"), 3
+AR_REAL_REPETITIONS = 3
 
 
 def _grid(section: dict) -> tuple[str, bool]:
@@ -39,7 +40,7 @@ def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str
                 f"{m['train']['epochs']:,} epochs"), full
     if section == "images":
         img = setting(config, "imp.images")
-        full = any(d in real_data for d in AR_REAL_DATA) and img["repetitions"] >= AR_REAL_REPETITIONS
+        full = any(d in real_data for d in PAPER_IMAGE_SETS) and img["repetitions"] >= AR_REAL_REPETITIONS
         data = ", ".join(real_data) or "no real data"
         return f"{data}, {img['repetitions']} reps, {img['train']['epochs']} epochs", full
     raise ValueError(f"unknown config section {section!r}")

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lottery.arora.analysis import MODEL_KEYS
+from lottery.arora.datasets import MIXTURES
 from lottery.claims.measures.base import Measurement, NotMeasurable, Results, fmt, measure, setting
 
-MIXTURES = ("linear", "xor")
 REAL_PREFERENCE = ("mnist", "cifar10", "fashion_mnist", "digits")
-MODEL_KEYS = ["dataset", "arch", "width", "classes", "nu", "repetition"]
 SUMMARY, CALIBRATION = ("imp_summary",), ("imp_summary", "imp_calibration")
 BOOTSTRAP, CONFIDENCE = 1000, 0.95
 
