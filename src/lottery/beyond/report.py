@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lottery.beyond.bias_variance import slope
 from lottery.beyond.scaling_forms import FORMS, TIE
 from lottery.core.texmacros import camel, format_number, macro_lines
 from lottery.liu_tegmark.activations import get_activation
@@ -173,9 +174,8 @@ def _bv_macros(decomposition: pd.DataFrame, ensembles: pd.DataFrame, wide: list[
             else "bias-dominated at every width of that range, not what ticket ensembling predicts" if n_var == 0
             else f"variance-dominated at only {n_var} of its {len(frac)} widths, so only partly what ticket "
                  f"ensembling predicts")
-        log_w = np.log(w["width"])
         for part, name in (("bias2", "BiasSlope"), ("variance", "VarSlope")):
-            m[camel("ByBv", a, name)] = _num(np.polyfit(log_w, np.log(w[part]), 1)[0], 2) if len(w) > 1 else NA
+            m[camel("ByBv", a, name)] = _num(slope(w["width"], w[part]), 2) if len(w) > 1 else NA
     m["ByBvEnsMaxDev"] = _pct(float(np.max(np.abs(ensembles["loss"] / ensembles["predicted"] - 1))))
     shares, parts = [], []
     for activation, by_act in ensembles.groupby("activation"):
@@ -208,7 +208,7 @@ def _imp_macros(best: pd.DataFrame, pairs: pd.DataFrame, settings: ReportSetting
             _num(q) for q in np.quantile(eff, [0.25, 0.75]))
         m[camel("ByImp", a, "DenseBest")] = format_number(int((b["round"] == 0).sum()))
         m[camel("ByImp", a, "EffTickets")] = _num(np.median(tick), 2)
-        m[camel("ByImp", a, "Ratio")] = _num(np.median(eff / (4 * tick)), 2)
+        m[camel("ByImp", a, "Ratio")] = _num(np.median(eff / b["ticket_weights"].to_numpy(float)), 2)
         rho, p = stats.spearmanr(eff, tick) if np.ptp(eff) > 0 and np.ptp(tick) > 0 else (np.nan, np.nan)
         m[camel("ByImp", a, "Rho")], m[camel("ByImp", a, "RhoP")] = _num(rho, 2), _num(p, 2)
         m[camel("ByImp", a, "TrackVerdict")] = (
