@@ -39,18 +39,14 @@ def _module_name(path: Path) -> str:
 def _imported_modules(node: ast.AST, importer: str) -> set[str]:
     """Package modules imported anywhere under ``node`` (``from x import y`` may name a module y)."""
     found = set()
-    package = importer if _module_file(importer) and _module_file(importer).name == "__init__.py" else (
-        importer.rpartition(".")[0])
     for sub in ast.walk(node):
         if isinstance(sub, ast.Import):
             found.update(a.name for a in sub.names if a.name.split(".")[0] == PACKAGE)
         elif isinstance(sub, ast.ImportFrom):
             if sub.level:
-                base = package.split(".")
-                base = base[: len(base) - (sub.level - 1)]
-                module = ".".join([*base, *([sub.module] if sub.module else [])])
-            else:
-                module = sub.module or ""
+                raise ValueError(f"{importer}: relative import; the package imports absolutely, which is what "
+                                 f"the rules' code inputs are read from")
+            module = sub.module or ""
             if module.split(".")[0] != PACKAGE:
                 continue
             found.add(module)
@@ -62,9 +58,7 @@ class _DropTypeCheckingBlocks(ast.NodeTransformer):
     """``if TYPE_CHECKING:`` imports never run, so they are no dependency."""
 
     def visit_If(self, node: ast.If) -> ast.AST | None:
-        test = node.test
-        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
             return None
         return self.generic_visit(node)
 
@@ -97,7 +91,8 @@ def _command_function(command: str) -> tuple[Path, ast.FunctionDef]:
     raise KeyError(f"no `python -m lottery {command}` command is registered in {ROOT / 'commands'}")
 
 
-def code_files(command: str) -> list[str]:
+@cache
+def code_files(command: str) -> tuple[str, ...]:
     """Sorted source files that ``python -m lottery COMMAND`` runs (absolute paths)."""
     path, function = _command_function(command)
     module = _module_name(path)
@@ -106,4 +101,4 @@ def code_files(command: str) -> list[str]:
     direct = _imported_modules(top_level, module) | _imported_modules(function, module)
     files = {path} | {_module_file(m) for m in _closure(direct)}
     companions = {f for p in files for f in p.parent.glob(p.stem + ".*") if f.suffix not in (".py", ".pyc")}
-    return sorted(str(f) for f in files | companions)
+    return tuple(sorted(str(f) for f in files | companions))
