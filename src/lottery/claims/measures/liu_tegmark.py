@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from lottery.claims.measures.base import Measurement, NotMeasurable, Results, fmt, measure, setting
-from lottery.liu_tegmark.analysis.scaling import bootstrap_exponent, converged, fit_exponent
+from lottery.liu_tegmark.analysis.scaling import bootstrap_alphas, bootstrap_exponent, converged, median_exponent
 
 FAMILY_SUMMARY = {"scaling": "scaling_summary", "targets": "targets_summary",
                   "multiplication": "multiplication_summary"}
@@ -22,14 +22,6 @@ def _losses_by_width(table: pd.DataFrame, target: str, activation: str, lo: int,
     ok = converged(table)
     sel = ok[(ok["target"] == target) & (ok["activation"] == activation) & ok["width"].between(lo, hi)]
     return {int(w): g["test_loss"].to_numpy() for w, g in sel.groupby("width")}
-
-
-def _bootstrap_alphas(by_width: dict[int, np.ndarray], n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Exponents refitted on seed resamples (as the scaling stage's interval), one per resample."""
-    widths = np.array(sorted(by_width), dtype=float)
-    samples = [by_width[int(w)] for w in widths]
-    return np.array([fit_exponent(widths, np.array([np.median(s[rng.integers(0, len(s), len(s))]) for s in samples]))[0]
-                     for _ in range(n_boot)])
 
 
 @measure(sources=("scaling_summary",), sections=("scaling",))
@@ -55,9 +47,8 @@ def exponent_drop(r: Results, config: dict, activation: str, early: list[int], l
         raise NotMeasurable(f"needs two disjoint width ranges {early} and {late} with two widths each")
     a = setting(config, "scaling.analysis")
     rng = np.random.default_rng(0)
-    diffs = _bootstrap_alphas(parts[0], a["bootstrap"], rng) - _bootstrap_alphas(parts[1], a["bootstrap"], rng)
-    point = [fit_exponent(np.array(sorted(p), dtype=float), np.array([np.median(p[w]) for w in sorted(p)]))[0]
-             for p in parts]
+    diffs = bootstrap_alphas(parts[0], a["bootstrap"], rng) - bootstrap_alphas(parts[1], a["bootstrap"], rng)
+    point = [median_exponent(p)[0] for p in parts]
     tail = (1 - a["confidence"]) / 2
     low, high = np.quantile(diffs, [tail, 1 - tail])
     drop = point[0] - point[1]

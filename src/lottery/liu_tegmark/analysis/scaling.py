@@ -39,6 +39,23 @@ def fit_exponent(widths: np.ndarray, losses: np.ndarray) -> tuple[float, float]:
     return -float(slope), float(np.exp(intercept))
 
 
+def median_exponent(losses_by_width: dict[int, np.ndarray]) -> tuple[float, float]:
+    """``(alpha, prefactor)`` of the per-width median losses."""
+    widths = np.array(sorted(losses_by_width), dtype=float)
+    return fit_exponent(widths, np.array([np.median(losses_by_width[int(w)]) for w in widths]))
+
+
+def bootstrap_alphas(losses_by_width: dict[int, np.ndarray], n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """The exponent refitted on ``n_boot`` resamples of the seeds at every width."""
+    widths = np.array(sorted(losses_by_width), dtype=float)
+    samples = [np.asarray(losses_by_width[int(w)]) for w in widths]
+    boots = np.empty(n_boot)
+    for i in range(n_boot):
+        medians = [np.median(s[rng.integers(0, len(s), len(s))]) for s in samples]
+        boots[i] = fit_exponent(widths, np.array(medians))[0]
+    return boots
+
+
 def bootstrap_exponent(
     losses_by_width: dict[int, np.ndarray], n_boot: int, confidence: float, seed: int = 0
 ) -> tuple[float, float, float, float]:
@@ -46,14 +63,8 @@ def bootstrap_exponent(
 
     Returns ``(alpha, prefactor, low, high)``.
     """
-    widths = np.array(sorted(losses_by_width), dtype=float)
-    samples = [np.asarray(losses_by_width[int(w)]) for w in widths]
-    alpha, prefactor = fit_exponent(widths, np.array([np.median(s) for s in samples]))
-    rng = np.random.default_rng(seed)
-    boots = np.empty(n_boot)
-    for i in range(n_boot):
-        medians = [np.median(s[rng.integers(0, len(s), len(s))]) for s in samples]
-        boots[i] = fit_exponent(widths, np.array(medians))[0]
+    alpha, prefactor = median_exponent(losses_by_width)
+    boots = bootstrap_alphas(losses_by_width, n_boot, np.random.default_rng(seed))
     tail = (1 - confidence) / 2
     low, high = np.quantile(boots, [tail, 1 - tail])
     return alpha, prefactor, float(low), float(high)
