@@ -112,8 +112,8 @@ def posterior_frames(mixture, forward, params: dict, test_p0: dict, y_test: np.n
                      cloud_x: np.ndarray, bins: int) -> dict[str, pd.DataFrame]:
     """Fig 5 for one mixture: per kind (full, pruned) with ``params[kind]`` the models' weights
     (leading model dimension) and ``test_p0[kind]`` their test p(y=0) ``[models, n]``:
-    predicted vs true p(y=0) along the centre line (every model), the test-set reliability
-    curve (pooled), and |predicted - true| on fresh samples (the first model)."""
+    predicted vs true p(y=0) along the centre line, the test-set reliability curve (pooled),
+    and |predicted - true| on fresh samples, every model of each."""
     import torch
 
     from lottery.arora import data as mix
@@ -127,14 +127,13 @@ def posterior_frames(mixture, forward, params: dict, test_p0: dict, y_test: np.n
         n_models = next(iter(p.values())).shape[0]
         group = torch.zeros(n_models, dtype=torch.long)
         p_line = predict(forward, p, torch.as_tensor(line_x)[None], group)[..., 0].numpy()
+        p_cloud = predict(forward, p, torch.as_tensor(cloud_x)[None], group)[..., 0].numpy()
         for i in range(n_models):
             out["line"].append(pd.DataFrame({"kind": kind, "model": i, "t": t, "p0": p_line[i], "true_p0": true_line}))
+            out["cloud"].append(pd.DataFrame({"kind": kind, "model": i, "u": uv[:, 0], "v": uv[:, 1],
+                                              "true_p0": true_cloud, "gap": posterior_gap(p_cloud[i], true_cloud)}))
         positive = np.broadcast_to(y_test == 0, test_p0[kind].shape)
         out["reliab5"].append(pooled_reliability(test_p0[kind], positive, bins).assign(kind=kind))
-        first = {k: v[:1] for k, v in p.items()}
-        p_cloud = predict(forward, first, torch.as_tensor(cloud_x)[None], group[:1])[0, :, 0].numpy()
-        out["cloud"].append(pd.DataFrame({"kind": kind, "u": uv[:, 0], "v": uv[:, 1],
-                                          "gap": posterior_gap(p_cloud, true_cloud)}))
     return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
 
 

@@ -143,7 +143,8 @@ def plot_fig4(best: pd.DataFrame, sel: Selection) -> plt.Figure:
 
 def plot_fig5(line: pd.DataFrame, reliab: pd.DataFrame, cloud: pd.DataFrame) -> plt.Figure:
     """Fig 5: (a) predicted p(y=0) along the line joining the centres vs the truth, (b) reliability
-    curves, (c) |predicted - true| over a 2-D projection of fresh samples, full vs best pruned."""
+    curves, (c) |predicted - true| over a 2-D projection of fresh samples (mean over the models),
+    full vs best pruned."""
     tasks = list(dict.fromkeys(line["dataset"]))
     fig, axes = plt.subplots(len(tasks), 4, figsize=(14, 3.1 * len(tasks)), squeeze=False, layout="constrained")
     vmax = cloud["gap"].quantile(0.99)
@@ -161,7 +162,8 @@ def plot_fig5(line: pd.DataFrame, reliab: pd.DataFrame, cloud: pd.DataFrame) -> 
         row[1].set(xlabel="predicted p(y=0)", ylabel="observed frequency of y=0", title=f"{task} (b)")
         row[0].legend(fontsize=7)
         for ax, kind in zip(row[2:], KIND_STYLE):
-            c = cloud[(cloud["dataset"] == task) & (cloud["kind"] == kind)]
+            c = cloud[(cloud["dataset"] == task) & (cloud["kind"] == kind)].groupby(["u", "v"], sort=False,
+                                                                                     as_index=False)["gap"].mean()
             sc = ax.scatter(c["u"], c["v"], c=c["gap"], s=1, cmap="magma", vmin=0, vmax=vmax, rasterized=True)
             ax.set(xlabel="mean of first half of x", ylabel="mean of second half of x",
                    title=f"{task} (c) {KIND_STYLE[kind]['label']}: mean {c['gap'].mean():.3f}")

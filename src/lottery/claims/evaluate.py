@@ -6,14 +6,15 @@ from pathlib import Path
 import pandas as pd
 
 from lottery.arora.datasets import MIXTURES
+from lottery.claims.decidability import DECIDERS, undecided
 from lottery.claims.measures import MEASURES, NotMeasurable, Results, ResultsDir
 from lottery.claims.preconditions import PRECONDITION_SOURCES, unmet
 from lottery.claims.registry import Claim
 from lottery.claims.scale import row_scale
-from lottery.claims.verdicts import NOT_TESTED, judge
+from lottery.claims.verdicts import INCONCLUSIVE, NOT_TESTED, judge
 
-COLUMNS = ["id", "paper", "where", "claim", "paper_value", "ours", "scale", "paper_scale", "verdict", "reason",
-           "causes", "measure"]
+COLUMNS = ["id", "paper", "group", "where", "short", "claim", "paper_value", "ours", "detail", "scale", "scale_short",
+           "paper_scale", "verdict", "reason", "causes", "kind", "derived_from", "measure"]
 
 
 def real_data(directory: ResultsDir) -> list[str]:
@@ -33,21 +34,29 @@ def causes_tested(claim: Claim, config: dict) -> str:
 def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: list[str]) -> dict:
     """One claim's row of the claims table."""
     m = MEASURES[claim.measure]
-    sources = m.sources + tuple(s for req in claim.requires for s in PRECONDITION_SOURCES.get(req["kind"], ()))
+    sources = m.sources + tuple(s for req in claim.requires for s in PRECONDITION_SOURCES.get(req["kind"], ())) \
+        + tuple(s for cond in claim.decides for s in DECIDERS[cond["kind"]].sources)
     results = Results(directory, sources)
-    scale, full = row_scale(tuple(s.format(**claim.args) for s in m.sections), config, datasets)
-    row = {"id": claim.id, "paper": claim.paper, "where": claim.where, "claim": claim.claim,
-           "paper_value": claim.paper_value, "scale": scale, "paper_scale": full, "measure": claim.measure,
-           "causes": causes_tested(claim, config)}
+    (scale, short), full = row_scale(tuple(s.format(**claim.args) for s in m.sections), config, datasets)
+    row = {"id": claim.id, "paper": claim.paper, "group": claim.group, "where": claim.where, "short": claim.short,
+           "claim": claim.claim, "paper_value": claim.paper_value, "scale": scale, "scale_short": short,
+           "paper_scale": full, "measure": claim.measure, "causes": causes_tested(claim, config), "kind": claim.kind,
+           "derived_from": claim.derived_from, "ours": "", "detail": ""}
     reason = unmet(claim.requires, config, results)
     if reason:
-        return {**row, "ours": "", "verdict": NOT_TESTED, "reason": reason}
+        return {**row, "verdict": NOT_TESTED, "reason": reason}
     try:
-        measured = m.fn(results, config, **claim.args)
+        measured, not_measured = m.fn(results, config, **claim.args), ""
+        row = {**row, "ours": measured.text, "detail": measured.detail}
     except NotMeasurable as err:
-        return {**row, "ours": "", "verdict": NOT_TESTED, "reason": str(err)}
+        measured, not_measured = None, str(err)
+    reason = undecided(claim.decides, config, results)
+    if reason:
+        return {**row, "verdict": INCONCLUSIVE, "reason": reason}
+    if measured is None:
+        return {**row, "verdict": NOT_TESTED, "reason": not_measured}
     verdict = judge(claim.rule, measured)
-    return {**row, "ours": measured.text, "verdict": verdict.outcome, "reason": verdict.reason}
+    return {**row, "verdict": verdict.outcome, "reason": verdict.reason}
 
 
 def evaluate(claims: list[Claim], results_dir: str | Path, config: dict) -> pd.DataFrame:

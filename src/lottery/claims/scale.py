@@ -16,42 +16,47 @@ AR_MIXTURE_EPOCHS = 1000
 AR_REAL_REPETITIONS = 3
 
 
-def _grid(section: dict) -> tuple[str, bool]:
+def _grid(section: dict) -> tuple[str, str, bool]:
     seeds, steps = section["seeds"], section["train"]["steps"]
-    return f"{seeds:,} seeds, {steps:,} steps", seeds >= LT_SEEDS and steps >= LT_STEPS
+    return f"{seeds:,} seeds, {steps:,} steps", f"{seeds:,} x {steps / 1000:g}k", seeds >= LT_SEEDS and steps >= LT_STEPS
 
 
-def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str, bool]:
-    """(how the section's results were made, whether at the papers' scale)."""
+def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str, str, bool]:
+    """(how the section's results were made, the same in a few words, whether at the papers' scale)."""
     if section == "scaling":
-        text, full = _grid(setting(config, "scaling"))
-        return f"{text}, {setting(config, 'scaling.data.n_train'):,} train points", full
+        text, short, full = _grid(setting(config, "scaling"))
+        return f"{text}, {setting(config, 'scaling.data.n_train'):,} train points", short, full
     if section in ("targets", "multiplication"):
-        text, full = _grid(setting(config, f"tickets.{section}"))
-        return f"{section}: {text}", full
+        text, short, full = _grid(setting(config, f"tickets.{section}"))
+        return f"{section}: {text}", short, full
     if section == "wide":
         wide = setting(config, "tickets.wide")
         width, steps = max(wide["widths"]), wide["train"]["steps"]
-        return f"wide net N = {width:,}, {steps:,} steps", width >= LT_WIDE and steps >= LT_STEPS
+        return (f"wide net N = {width:,}, {steps:,} steps", f"N = {width:,}",
+                width >= LT_WIDE and steps >= LT_STEPS)
     if section == "mixture":
         m = setting(config, "imp.mixture")
         full = all(m[k] >= v for k, v in AR_MIXTURE.items()) and m["train"]["epochs"] >= AR_MIXTURE_EPOCHS
         return (f"mixtures D = {m['dim']}, {m['n_train']:,} train points, {m['repetitions']} reps, "
-                f"{m['train']['epochs']:,} epochs"), full
+                f"{m['train']['epochs']:,} epochs"), f"{m['n_train']:,} pts x {m['train']['epochs']:,} ep", full
     if section == "images":
         img = setting(config, "imp.images")
         full = any(d in real_data for d in PAPER_IMAGE_SETS) and img["repetitions"] >= AR_REAL_REPETITIONS
         data = ", ".join(real_data) or "no real data"
-        return f"{data}, {img['repetitions']} reps, {img['train']['epochs']} epochs", full
+        return (f"{data}, {img['repetitions']} reps, {img['train']['epochs']} epochs",
+                f"{data} x {img['train']['epochs']} ep", full)
     raise ValueError(f"unknown config section {section!r}")
 
 
-def row_scale(sections: tuple[str, ...], config: dict, real_data: list[str]) -> tuple[str, bool]:
-    """The scale of one claim's value: its sections joined; exact when no training is involved."""
+def row_scale(sections: tuple[str, ...], config: dict, real_data: list[str]) -> tuple[tuple[str, str], bool]:
+    """The scale of one claim's value, in full and in a few words ("paper" when every section is at
+    the papers' scale), and whether it is; exact when no training is involved."""
     if not sections:
-        return "exact (no training)", True
+        return ("exact (no training)", "exact"), True
     parts = [section_scale(s, config, real_data) for s in sections]
-    return "; ".join(t for t, _ in parts), all(f for _, f in parts)
+    full = all(f for _, _, f in parts)
+    short = "paper" if full else "; ".join(dict.fromkeys(sh for _, sh, f in parts if not f))
+    return ("; ".join(t for t, _, _ in parts), short), full
 
 
 def scale_sentence(paper_scale: list[bool], config: dict) -> str:

@@ -19,4 +19,5 @@ RESULT_FILES: dict[str, str] = {
     "multiplication_summary": "tickets/multiplication/summary.h5",
     "imp_summary": "imp/summary.h5",
     "imp_calibration": "imp/calibration.h5",
+    "imp_figs3_summary": "imp/figs3_summary.h5",
 }

@@ -2,9 +2,13 @@
 
 Each rule kind is a function of the rule's parameters (from ``registry.yaml``) and a
 :class:`~lottery.claims.measures.Measurement`; it returns the verdict and a reason that
-states the comparison. A rule says "reproduced" only where the paper's statement holds
-for our value, "partly" where a weaker, stated form of it holds, and "not reproduced"
-otherwise; "not tested" comes from unmet preconditions or values this run cannot give.
+states the comparison. What each verdict word requires is stated once, in the registry's
+header (``verdict_words``): "reproduced" only where the paper's statement holds for our value
+(beyond its noise, where the measure has an interval or a chance baseline), "partly" where
+a weaker, stated form holds with the paper's sign and a stated minimum effect, "not
+reproduced" where the data contradict the statement, "inconclusive" where this run cannot
+decide (the noise straddles the cut, or a decidability condition of the registry fails),
+and "not tested" where the run lacks what the claim needs.
 """
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from typing import Callable
 
 from lottery.claims.measures import Measurement
 
-REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTED = "reproduced", "partly", "not reproduced", "not tested"
-OUTCOMES = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_TESTED)
+REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly", "not reproduced"
+INCONCLUSIVE, NOT_TESTED = "inconclusive", "not tested"
+OUTCOMES = (REPRODUCED, PARTLY, NOT_REPRODUCED, INCONCLUSIVE, NOT_TESTED)
+DECIDED = (REPRODUCED, PARTLY, NOT_REPRODUCED)
 
 
 @dataclass(frozen=True)
@@ -42,28 +48,51 @@ def _within_factor(value: float, target: float, factor: float) -> bool:
     return value / target > 0 and abs(math.log(value / target)) <= math.log(factor)
 
 
-def interval_contains(m: Measurement, target: float, partly_factor: float | None = None) -> Verdict:
-    """Reproduced if the interval contains the paper's value; partly if our value is within
-    ``partly_factor`` of it."""
+def equivalent(m: Measurement, target: float, factor: float, partly_factor: float | None = None) -> Verdict:
+    """Reproduced if the whole interval lies within a factor ``factor`` of the paper's value (an
+    equivalence test); inconclusive if our value does but the interval reaches out of that band;
+    partly if the interval misses the band but our value is within ``partly_factor`` (same sign)."""
     low, high = _interval(m)
-    if low <= target <= high:
-        return Verdict(REPRODUCED, f"interval [{_num(low)}, {_num(high)}] contains {_num(target)}")
+    band = (target / factor, target * factor)
+    shown = f"[{_num(low)}, {_num(high)}]"
+    if band[0] <= low and high <= band[1]:
+        return Verdict(REPRODUCED, f"interval {shown} lies within a factor {_num(factor)} of {_num(target)}")
+    if band[0] <= m.value <= band[1]:
+        return Verdict(INCONCLUSIVE, f"{_num(m.value)} is within a factor {_num(factor)} of {_num(target)}, but its "
+                                     f"interval {shown} reaches out of that band")
     if partly_factor and _within_factor(m.value, target, partly_factor):
-        return Verdict(PARTLY, f"interval excludes {_num(target)}, but {_num(m.value)} is within a factor "
-                               f"{_num(partly_factor)} of it")
-    return Verdict(NOT_REPRODUCED, f"interval [{_num(low)}, {_num(high)}] excludes {_num(target)}")
+        return Verdict(PARTLY, f"interval {shown} lies outside a factor {_num(factor)} of {_num(target)}, but "
+                               f"{_num(m.value)} is within a factor {_num(partly_factor)} of it")
+    return Verdict(NOT_REPRODUCED, f"interval {shown} lies outside a factor {_num(factor)} of {_num(target)}")
 
 
 def interval_side(m: Measurement, bound: float, side: str) -> Verdict:
-    """Reproduced if the whole interval lies on the stated side of ``bound``; partly if only our
-    value does."""
+    """Reproduced if the whole interval lies on the stated side of ``bound``, not reproduced if it
+    lies wholly on the other side, inconclusive if it straddles the bound (noise cannot decide)."""
     low, high = _interval(m)
     above = side == "above"
     if (low > bound) if above else (high < bound):
         return Verdict(REPRODUCED, f"interval [{_num(low)}, {_num(high)}] lies {side} {_num(bound)}")
-    if (m.value > bound) if above else (m.value < bound):
-        return Verdict(PARTLY, f"{_num(m.value)} is {side} {_num(bound)}, but the interval reaches past it")
-    return Verdict(NOT_REPRODUCED, f"{_num(m.value)} is not {side} {_num(bound)}")
+    if (high <= bound) if above else (low >= bound):
+        return Verdict(NOT_REPRODUCED, f"interval [{_num(low)}, {_num(high)}] is not {side} {_num(bound)}")
+    return Verdict(INCONCLUSIVE, f"interval [{_num(low)}, {_num(high)}] straddles {_num(bound)}: the run's noise "
+                                 f"cannot decide")
+
+
+def beats_chance(m: Measurement, bound: float, side: str, alpha: float) -> Verdict:
+    """Reproduced if our effect is on the stated side of ``bound`` and chance (the measure's
+    permutation baseline, ``m.p_value``) explains it with probability at most ``alpha``;
+    inconclusive if it is on that side but chance explains it as well; else not reproduced."""
+    if m.p_value is None:
+        raise ValueError("this rule needs a measurement with a chance baseline (p_value)")
+    on_side = m.value > bound if side == "above" else m.value < bound
+    if not on_side:
+        return Verdict(NOT_REPRODUCED, f"{_num(m.value)} is not {side} {_num(bound)}")
+    if m.p_value <= alpha:
+        return Verdict(REPRODUCED, f"{_num(m.value)} is {side} {_num(bound)}, and chance gives as much with "
+                                   f"p = {_num(m.p_value)} <= {_num(alpha)}")
+    return Verdict(INCONCLUSIVE, f"{_num(m.value)} is {side} {_num(bound)}, but chance gives as much with "
+                                 f"p = {_num(m.p_value)} > {_num(alpha)}")
 
 
 _CUTS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
@@ -102,8 +131,11 @@ def range_within(m: Measurement, low: float, high: float, partly_low: float | No
     return Verdict(NOT_REPRODUCED, f"{shown} outside [{_num(low)}, {_num(high)}]")
 
 
-def outside_range(m: Measurement, low: float, high: float) -> Verdict:
-    """Reproduced if our value lies outside [low, high] (the paper says it is not there)."""
+def outside_range(m: Measurement, low: float, high: float, above: float | None = None) -> Verdict:
+    """Reproduced if our value lies outside [low, high] (the paper says it is not there) and, with
+    ``above``, above it (the paper's direction)."""
+    if above is not None and m.value <= above:
+        return Verdict(NOT_REPRODUCED, f"{_num(m.value)}, not above {_num(above)}: the wrong direction")
     if low <= m.value <= high:
         return Verdict(NOT_REPRODUCED, f"{_num(m.value)} in [{_num(low)}, {_num(high)}]")
     return Verdict(REPRODUCED, f"{_num(m.value)} outside [{_num(low)}, {_num(high)}]")
@@ -162,13 +194,16 @@ def sequence_equals(m: Measurement, target: list[float], partly: str | None = No
 
 
 RULES: dict[str, Callable[..., Verdict]] = {f.__name__: f for f in (
-    interval_contains, interval_side, threshold, range_within, outside_range, ratio_within, count_equals, ordering,
+    equivalent, interval_side, beats_chance, threshold, range_within, outside_range, ratio_within, count_equals, ordering,
     sequence_equals)}
 
 
 def judge(rule: dict, m: Measurement) -> Verdict:
-    """The verdict of ``rule`` (``{kind: ..., **parameters}``) on our measurement."""
+    """The verdict of ``rule`` (``{kind: ..., **parameters}``) on our measurement; a measurement
+    that compares a model with itself (``m.degenerate``) decides nothing."""
     params = {k: v for k, v in rule.items() if k != "kind"}
     if any(not math.isfinite(v) for v in _values(m)):
         return Verdict(NOT_TESTED, "our value is not a finite number")
+    if m.degenerate:
+        return Verdict(INCONCLUSIVE, f"degenerate comparison: {m.degenerate}")
     return RULES[rule["kind"]](m, **params)

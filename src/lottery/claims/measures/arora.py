@@ -71,6 +71,52 @@ def _overparameterised(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
     return pd.concat([_mixtures(frame, config), real])
 
 
+def _figs3_pairs(r: Results) -> pd.DataFrame:
+    """Fig S3's own runs (three-layer FCN on Fashion-MNIST): full beside best pruned model."""
+    rounds, best = r.frame("imp_figs3_summary", "rounds"), r.frame("imp_figs3_summary", "best")
+    return rounds[rounds["round"] == 0].merge(best, on=MODEL_KEYS, suffixes=("_full", "_pruned"))
+
+
+def scoped_pairs(r: Results, config: dict, scope: str) -> pd.DataFrame:
+    """Full-vs-best pairs of the trajectories a group of claims is judged on: ``mixture`` (start
+    models from effective_min_width up), ``images`` (the real data set's FCN-2 start models),
+    ``overparameterised`` (both), ``calibration`` (Fig 5's mixture models), ``trajectory``
+    (the real FCN-2 models of Figs 6, 7 and S4) or ``figs3`` (Fig S3's runs)."""
+    if scope == "figs3":
+        return _figs3_pairs(r)
+    if scope == "calibration":
+        return _calibration_models(r, config)
+    pairs = _pairs(r)
+    if scope == "mixture":
+        return _mixtures(pairs, config)
+    if scope == "overparameterised":
+        return _overparameterised(pairs, config)
+    d = _real_dataset(r)
+    if scope == "images":
+        return _real_fcn2(pairs, config, d)
+    if scope == "trajectory":
+        return _calibration_pairs(r, config)[1]
+    raise ValueError(f"unknown scope {scope!r}")
+
+
+def dense_curve_bumps(r: Results, config: dict, scope: str, tolerance: float) -> pd.DataFrame:
+    """Per panel of the scope (``mixture``: each task and nu over every width; ``images``: the
+    real FCN-2 curve), the largest rise of the dense test error with width."""
+    from lottery.arora.analysis import dense_bumps
+
+    if scope == "mixture":
+        return dense_bumps(_mixtures(_rounds(r), config, min_width=False), ["dataset", "nu"], tolerance)
+    return dense_bumps(_real_fcn2(_rounds(r), config, _real_dataset(r)), ["dataset"], tolerance)
+
+
+def _same_models(pairs: pd.DataFrame) -> str:
+    """Why comparing full with best pruned models decides nothing, or "": every best model is
+    the unpruned one, so both sides are the same nets."""
+    if len(pairs) and (pairs["round_pruned"] == 0).all():
+        return f"the best model is the unpruned one in all {len(pairs)} trajectories compared"
+    return ""
+
+
 def _first_descent_bottom(dense: pd.Series) -> int:
     """Width at the first local minimum of a dense test-error curve (indexed by width)."""
     err = dense.sort_index()
@@ -96,14 +142,38 @@ def effective_growth_exponent(r: Results, config: dict) -> Measurement:
                           f"parameters (exponent {k:.2f})")
 
 
+@measure(sources=SUMMARY, sections=("mixture",))
+def mixture_growth_exponent(r: Results, config: dict) -> Measurement:
+    """Median over mixture panels (task, nu) of log(growth of the median effective parameters) over
+    log(growth of the full model's weights), smallest to largest start width from
+    effective_min_width (0: the sparse minima coincide; 1: they grow with the start model)."""
+    best = _pruned_best(_mixtures(_best(r), config))
+    full = _mixtures(_rounds(r)[_rounds(r)["round"] == 0], config)
+    exps = {}
+    for (task, nu), g in best.groupby(["dataset", "nu"]):
+        eff = g.groupby("width")["effective_params"].median()
+        if len(eff) < 2:
+            continue
+        size = full[(full["dataset"] == task) & np.isclose(full["nu"], nu)].groupby("width")["weights"].median()
+        lo, hi = eff.index.min(), eff.index.max()
+        exps[(task, nu)] = float(np.log(eff[hi] / eff[lo]) / np.log(size[hi] / size[lo]))
+    if not exps:
+        raise NotMeasurable("no mixture panel has pruned best models of two start widths (imp.mixture.widths)")
+    k = float(np.median(list(exps.values())))
+    return Measurement(k, f"{k:.2f} (median of {len(exps)} panels)",
+                       detail=", ".join(f"{t} nu={nu:g}: {v:.2f}" for (t, nu), v in exps.items()))
+
+
 @measure(sources=SUMMARY, sections=("images",))
 def effective_vs_first_descent(r: Results, config: dict) -> Measurement:
-    """Median effective parameters over the weights of the dense model at the bottom of the first descent."""
+    """Median effective parameters of the start models at or above the bottom of the first
+    descent (smaller ones cannot show it), over the weights of the dense model at that bottom."""
     d = _real_dataset(r)
     dense = _real_fcn2(_rounds(r)[_rounds(r)["round"] == 0], config, d).groupby("width")
     bottom = _first_descent_bottom(dense["test_error"].mean())
     weights = float(dense["weights"].mean()[bottom])
-    eff = float(_real_fcn2(_best(r), config, d)["effective_params"].median())
+    best = _real_fcn2(_best(r), config, d)
+    eff = float(best[best["width"] >= bottom]["effective_params"].median())
     return Measurement(eff / weights, f"{d}: {fmt(eff)} vs {fmt(weights)} weights at P = {bottom} "
                                       f"(ratio {eff / weights:.2f})")
 
@@ -140,7 +210,8 @@ def pruned_error_better_fraction(r: Results, config: dict) -> Measurement:
     """Fraction of large-start trajectories whose best pruned model has a strictly lower test error."""
     p = _overparameterised(_pairs(r), config)
     better = p["test_error_pruned"] < p["test_error_full"]
-    return Measurement(float(better.mean()), f"{int(better.sum())} of {len(p)} trajectories")
+    return Measurement(float(better.mean()), f"{int(better.sum())} of {len(p)} trajectories",
+                       degenerate=_same_models(p))
 
 
 @measure(sources=SUMMARY, sections=("mixture", "images"))
@@ -151,9 +222,9 @@ def pruned_train_error_fraction(r: Results, config: dict) -> Measurement:
     widest = p.groupby(["dataset", "arch", "classes"], dropna=False)["width"].transform("max")
     p = p[p["width"] == widest]
     higher = p["train_error_pruned"] > p["train_error_full"]
-    return Measurement(float(higher.mean()), f"{int(higher.sum())} of {len(p)} (median train error "
-                                             f"{p['train_error_full'].median():.3f} full, "
-                                             f"{p['train_error_pruned'].median():.3f} pruned)")
+    return Measurement(float(higher.mean()), f"{int(higher.sum())} of {len(p)}",
+                       detail=f"median train error {p['train_error_full'].median():.3f} full, "
+                              f"{p['train_error_pruned'].median():.3f} pruned", degenerate=_same_models(p))
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -161,37 +232,52 @@ def rescue_spread_ratio(r: Results, config: dict) -> Measurement:
     """Range over FCN-2 start widths of the best pruned models' mean test error, over the range of
     the full models'."""
     d = _real_dataset(r)
-    by_width = _real_fcn2(_pairs(r), config, d).groupby("width")[["test_error_full", "test_error_pruned"]].mean()
+    pairs = _real_fcn2(_pairs(r), config, d)
+    by_width = pairs.groupby("width")[["test_error_full", "test_error_pruned"]].mean()
     spread = by_width.max() - by_width.min()
     if spread["test_error_full"] == 0:
         raise NotMeasurable("the full models' test errors do not vary with width")
     ratio = float(spread["test_error_pruned"] / spread["test_error_full"])
     return Measurement(ratio, f"{d}: pruned errors span {spread['test_error_pruned']:.3f}, full "
-                              f"{spread['test_error_full']:.3f} (ratio {ratio:.2f})")
+                              f"{spread['test_error_full']:.3f} (ratio {ratio:.2f})", degenerate=_same_models(pairs))
 
 
 @measure(sources=SUMMARY, sections=("images",))
-def interpolation_peak_rescue(r: Results, config: dict) -> Measurement:
-    """At the FCN-2 start width of highest dense test error: best pruned over full test error."""
+def interpolation_peak_rescue(r: Results, config: dict, train_error_at_most: float) -> Measurement:
+    """Among the FCN-2 start widths whose dense models interpolate (mean train error at most
+    ``train_error_at_most``), at the one of highest dense test error: best pruned over full test error."""
     d = _real_dataset(r)
-    by_width = _real_fcn2(_pairs(r), config, d).groupby("width")[["test_error_full", "test_error_pruned"]].mean()
-    peak = by_width["test_error_full"].idxmax()
-    full, pruned = by_width.loc[peak]
-    return Measurement(float(pruned / full), f"{d}, P = {peak}: pruned {pruned:.3f}, full {full:.3f}")
+    pairs = _real_fcn2(_pairs(r), config, d)
+    by_width = pairs.groupby("width")[["train_error_full", "test_error_full", "test_error_pruned"]].mean()
+    fitting = by_width[by_width["train_error_full"] <= train_error_at_most]
+    if fitting.empty:
+        raise NotMeasurable(f"no {d} start width interpolates (train error <= {train_error_at_most:g})")
+    peak = fitting["test_error_full"].idxmax()
+    _, full, pruned = fitting.loc[peak]
+    return Measurement(float(pruned / full), f"{d}, P = {peak}: pruned {pruned:.3f}, full {full:.3f}",
+                       degenerate=_same_models(pairs[pairs["width"] == peak]))
 
 
-def _effective(r: Results, config: dict, dataset: str) -> pd.Series:
+def _pruned_best(best: pd.DataFrame) -> pd.DataFrame:
+    """Best models that are pruned (round above 0): a best model that is the unpruned parent
+    measures the parent's size, not an effective number of parameters (Def. 2)."""
+    return best[best["round"] > 0]
+
+
+def _effective(r: Results, config: dict, dataset: str, nus: list[float] | None = None) -> pd.Series:
     if dataset in MIXTURES:
-        best = _mixtures(_best(r), config)
-        return best[best["dataset"] == dataset]["effective_params"]
-    best = _best(r)
+        best = _pruned_best(_mixtures(_best(r), config))
+        best = best[best["dataset"] == dataset]
+        return best[np.isclose(best["nu"].to_numpy()[:, None], nus).any(axis=1)]["effective_params"] if nus \
+            else best["effective_params"]
+    best = _pruned_best(_best(r))
     return best[(best["dataset"] == _real_dataset(r, dataset))
                 & (best["classes"] == setting(config, "imp.images.classes"))]["effective_params"]
 
 
 @measure(sources=SUMMARY, sections=("mixture", "images"))
 def effective_params_median(r: Results, config: dict, dataset: str) -> Measurement:
-    """Median effective number of parameters (best pruned models of large start models)."""
+    """Median effective number of parameters (pruned best models of large start models)."""
     eff = _effective(r, config, dataset)
     if eff.empty:
         raise NotMeasurable(f"no {dataset} trajectories")
@@ -201,16 +287,22 @@ def effective_params_median(r: Results, config: dict, dataset: str) -> Measureme
 
 @measure(sources=SUMMARY, sections=("mixture",))
 def xor_linear_ratio(r: Results, config: dict) -> Measurement:
-    """Median effective parameters XOR over linear, with a bootstrap interval over trajectories."""
-    lin, xor = (_effective(r, config, t).to_numpy() for t in MIXTURES)
+    """Median effective parameters XOR over linear at the nu values both mixtures share (the
+    paper compares them "at the same nu"), with a bootstrap interval over trajectories."""
+    mix = setting(config, "imp.mixture")
+    shared = sorted(set(mix["linear"]["nus"]) & set(mix["xor"]["nus"]))
+    if not shared:
+        raise NotMeasurable("the mixtures share no nu (config keys imp.mixture.linear.nus and imp.mixture.xor.nus)")
+    lin, xor = (_effective(r, config, t, shared).to_numpy() for t in MIXTURES)
     if not len(lin) or not len(xor):
-        raise NotMeasurable("needs both mixtures' trajectories")
+        raise NotMeasurable(f"needs pruned best models of both mixtures at nu = {shared}")
     rng = np.random.default_rng(0)
     boots = [np.median(rng.choice(xor, len(xor))) / np.median(rng.choice(lin, len(lin))) for _ in range(BOOTSTRAP)]
     low, high = np.quantile(boots, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
     ratio = float(np.median(xor) / np.median(lin))
-    return Measurement(ratio, f"{ratio:.2f} [{low:.2f}, {high:.2f}] ({fmt(np.median(xor))} / {fmt(np.median(lin))})",
-                       float(low), float(high))
+    return Measurement(ratio, f"{ratio:.2f} [{low:.2f}, {high:.2f}]", float(low), float(high),
+                       detail=f"median XOR {fmt(np.median(xor))} / linear {fmt(np.median(lin))} at nu = "
+                              f"{', '.join(f'{n:g}' for n in shared)} ({len(xor)} and {len(lin)} pruned best models)")
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -278,30 +370,92 @@ def dataset_effective_ratio(r: Results, config: dict, numerator: str, denominato
     return Measurement(num / den, f"{numerator} {fmt(num)} / {denominator} {fmt(den)}")
 
 
+@measure(sources=("imp_figs3_summary",), sections=("images",))
+def figs3_effective_median(r: Results, config: dict) -> Measurement:
+    """Median effective parameters of Fig S3's own runs (three-layer FCN, Fashion-MNIST), pruned
+    best models only."""
+    best = _pruned_best(r.frame("imp_figs3_summary", "best"))
+    if best.empty:
+        raise NotMeasurable("no pruned best model among Fig S3's runs")
+    eff = best["effective_params"]
+    return Measurement(float(eff.median()), f"{fmt(eff.median())} ({fmt(eff.min())}-{fmt(eff.max())})",
+                       detail=f"{len(eff)} pruned best models of start widths "
+                              f"{', '.join(map(str, sorted(best['width'].unique())))}")
+
+
+@measure(sources=SUMMARY, sections=("images",))
+def dataset_error_ratio(r: Results, config: dict, numerator: str, denominator: str) -> Measurement:
+    """Mean test error of one real data set's best pruned FCN-2 models over another's."""
+    err = {}
+    for d in (numerator, denominator):
+        err[d] = float(_real_fcn2(_pruned_best(_best(r)), config, _real_dataset(r, d))["test_error"].mean())
+    return Measurement(err[numerator] / err[denominator], f"{numerator} {err[numerator]:.3f} / "
+                                                           f"{denominator} {err[denominator]:.3f}")
+
+
 @measure(sources=CALIBRATION, sections=("mixture",))
 def posterior_line_gap_ratio(r: Results, config: dict, dataset: str) -> Measurement:
-    """Mean |predicted - true p(y=0)| along the centre line: best pruned over full."""
+    """Mean |predicted - true p(y=0)| along the centre line over every Fig. 5 model: best pruned over full."""
     line = r.frame("imp_calibration", "line")
     gap = (line["p0"] - line["true_p0"]).abs()[line["dataset"] == dataset].groupby(line["kind"]).mean()
-    return Measurement(float(gap["pruned"] / gap["full"]), f"pruned {gap['pruned']:.3f}, full {gap['full']:.3f}")
+    models = _calibration_models(r, config)
+    return Measurement(float(gap["pruned"] / gap["full"]), f"pruned {gap['pruned']:.3f}, full {gap['full']:.3f}",
+                       degenerate=_same_models(models[models["dataset"] == dataset]))
 
 
-@measure(sources=CALIBRATION, sections=("mixture",))
-def posterior_cloud_better_fraction(r: Results, config: dict) -> Measurement:
-    """Fraction of mixtures where the best pruned model's mean |predicted - true| over fresh
-    samples is below the full model's."""
-    gap = r.frame("imp_calibration", "cloud").groupby(["dataset", "kind"])["gap"].mean().unstack()
-    better = gap["pruned"] < gap["full"]
-    return Measurement(float(better.mean()), ", ".join(f"{d}: pruned {g['pruned']:.3f}, full {g['full']:.3f}"
-                                                        for d, g in gap.iterrows()))
+def _bootstrap_mean(x: np.ndarray) -> tuple[float, float]:
+    """Percentile interval of the mean of ``x`` over resamples of its items."""
+    rng = np.random.default_rng(0)
+    means = [rng.choice(x, len(x)).mean() for _ in range(BOOTSTRAP)]
+    low, high = np.quantile(means, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
+    return float(low), float(high)
 
 
-@measure(sources=CALIBRATION, sections=("mixture",))
-def full_boundary_gap(r: Results, config: dict, dataset: str, quantile: float) -> Measurement:
-    """A high quantile of the full model's |predicted - true p(y=0)| over fresh samples."""
+def _paired_gain(per_model: pd.DataFrame) -> Measurement:
+    """Per mixture, full minus pruned over its models (positive: pruned better), with a bootstrap
+    interval over models; the value is the mixture where pruning gains least."""
+    parts = {}
+    for task, g in per_model.groupby("dataset"):
+        diff = (g["full"] - g["pruned"]).to_numpy()
+        if len(diff) < 2:
+            raise NotMeasurable(f"{task}: fewer than two models to compare (config key imp.mixture.repetitions)")
+        parts[task] = (float(diff.mean()), *_bootstrap_mean(diff))
+    task = min(parts, key=lambda t: parts[t][0])
+    value, low, high = parts[task]
+    return Measurement(value, f"{task} {value:+.3f} [{low:+.3f}, {high:+.3f}]", low, high,
+                       detail="full minus pruned per mixture: " + ", ".join(
+                           f"{t} {v:+.3f} [{lo:+.3f}, {hi:+.3f}]" for t, (v, lo, hi) in parts.items()))
+
+
+def _cloud(r: Results) -> pd.DataFrame:
+    """Fig. 5c's fresh samples; results made before every model was evaluated hold one model."""
     cloud = r.frame("imp_calibration", "cloud")
-    q = float(cloud[(cloud["dataset"] == dataset) & (cloud["kind"] == "full")]["gap"].quantile(quantile))
-    return Measurement(q, f"{q:.2f} ({quantile:.0%} quantile)")
+    if "model" not in cloud or "true_p0" not in cloud:
+        raise NotMeasurable("the calibration results hold the first model's fresh samples only, without the true "
+                            "posterior (made before every model was evaluated): rerun rule imp_calibration")
+    return cloud
+
+
+@measure(sources=CALIBRATION, sections=("mixture",))
+def posterior_cloud_gain(r: Results, config: dict) -> Measurement:
+    """Mean |predicted - true p(y=0)| over fresh samples, full minus best pruned, per Fig. 5 model;
+    the mixture where pruning gains least, with a bootstrap interval over models."""
+    per_model = _cloud(r).groupby(["dataset", "kind", "model"])["gap"].mean().unstack("kind").reset_index()
+    m = _paired_gain(per_model)
+    return Measurement(m.value, m.text, m.low, m.high, m.detail,
+                       degenerate=_same_models(_calibration_models(r, config)))
+
+
+@measure(sources=CALIBRATION, sections=("mixture",))
+def full_boundary_gap(r: Results, config: dict, dataset: str, band: float) -> Measurement:
+    """Median |predicted - true p(y=0)| of the full models over the fresh samples near the Bayes
+    boundary (true p(y=0) within ``band`` of 1/2), where the paper sees the full model confidently wrong."""
+    cloud = _cloud(r)
+    near = cloud[(cloud["dataset"] == dataset) & (cloud["kind"] == "full") & ((cloud["true_p0"] - 0.5).abs() <= band)]
+    if near.empty:
+        raise NotMeasurable(f"no fresh sample within {band:g} of the boundary (config key imp.mixture.probe_samples)")
+    q = float(near["gap"].median())
+    return Measurement(q, f"{q:.2f} ({len(near):,} samples with |p* - 1/2| <= {band:g})")
 
 
 def _calibration_models(r: Results, config: dict) -> pd.DataFrame:
@@ -316,17 +470,20 @@ def _calibration_models(r: Results, config: dict) -> pd.DataFrame:
 @measure(sources=SUMMARY, sections=("mixture",))
 def mixture_ece(r: Results, config: dict, kind: str) -> Measurement:
     """Largest mean ECE over the two mixtures of the full or best pruned Fig. 5 models."""
-    ece = _calibration_models(r, config).groupby("dataset")[f"ece_{kind}"].mean()
-    return Measurement(float(ece.max()), ", ".join(f"{d} {v:.3f}" for d, v in ece.items()))
+    models = _calibration_models(r, config)
+    ece = models.groupby("dataset")[f"ece_{kind}"].mean()
+    return Measurement(float(ece.max()), ", ".join(f"{d} {v:.3f}" for d, v in ece.items()),
+                       degenerate=_same_models(models))
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
-def mixture_full_worse_fraction(r: Results, config: dict) -> Measurement:
-    """Fraction of mixtures whose full Fig. 5 models have a higher mean ECE than the best pruned ones."""
-    ece = _calibration_models(r, config).groupby("dataset")[["ece_full", "ece_pruned"]].mean()
-    worse = ece["ece_full"] > ece["ece_pruned"]
-    return Measurement(float(worse.mean()), ", ".join(f"{d}: full {e.ece_full:.3f}, pruned {e.ece_pruned:.3f}"
-                                                       for d, e in ece.iterrows()))
+def mixture_ece_gain(r: Results, config: dict) -> Measurement:
+    """ECE of the full minus the best pruned Fig. 5 models, paired per model; the mixture where
+    pruning gains least, with a bootstrap interval over models."""
+    models = _calibration_models(r, config)
+    per_model = models.rename(columns={"ece_full": "full", "ece_pruned": "pruned"})
+    m = _paired_gain(per_model)
+    return Measurement(m.value, m.text, m.low, m.high, m.detail, degenerate=_same_models(models))
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -334,7 +491,8 @@ def small_dense_ece_gap(r: Results, config: dict) -> Measurement:
     """Largest |ECE of the best small full model - ECE of the best pruned model| over the mixtures;
     the best small full model is the dense model at the bottom of the first descent."""
     mix = setting(config, "imp.mixture")
-    rounds, pruned = _rounds(r), _calibration_models(r, config).groupby("dataset")["ece_pruned"].mean()
+    models = _calibration_models(r, config)
+    rounds, pruned = _rounds(r), models.groupby("dataset")["ece_pruned"].mean()
     gaps = {}
     for t in MIXTURES:
         dense = rounds[(rounds["dataset"] == t) & (rounds["round"] == 0) & rounds["width"].isin(mix["widths"])
@@ -342,7 +500,8 @@ def small_dense_ece_gap(r: Results, config: dict) -> Measurement:
         bottom = _first_descent_bottom(dense["test_error"].mean())
         gaps[t] = (bottom, float(dense["ece"].mean()[bottom]), float(pruned[t]))
     worst = max(abs(s - p) for _, s, p in gaps.values())
-    return Measurement(worst, ", ".join(f"{t}: P = {b} {s:.3f} vs pruned {p:.3f}" for t, (b, s, p) in gaps.items()))
+    return Measurement(worst, ", ".join(f"{t}: P = {b} {s:.3f} vs pruned {p:.3f}" for t, (b, s, p) in gaps.items()),
+                       degenerate=_same_models(models))
 
 
 def _calibration_pairs(r: Results, config: dict) -> tuple[str, pd.DataFrame]:
@@ -351,16 +510,28 @@ def _calibration_pairs(r: Results, config: dict) -> tuple[str, pd.DataFrame]:
     return d, p[p["width"] == setting(config, "imp.images.calibration_width")]
 
 
+# Fig. 6: the smallest difference in (confidence - accuracy) between full and pruned models that
+# counts as "pruned less over-confident" for "partly".
+CONFIDENCE_MIN_EFFECT = 0.01
+
+
 @measure(sources=CALIBRATION, sections=("images",))
 def real_confidence_pattern(r: Results, config: dict) -> Measurement:
-    """Share of the two Fig. 6 signs that hold: full models over-confident (mean confidence above
-    accuracy), best pruned models under-confident (below)."""
+    """Fig. 6's pattern: 1 if the full models are over-confident (mean confidence above accuracy) and
+    the best pruned ones under-confident; 0.5 if only the direction holds (pruned less over-confident
+    than full by at least CONFIDENCE_MIN_EFFECT); else 0."""
     d, p = _calibration_pairs(r, config)
     conf = r.frame("imp_calibration", "confidence")
     conf = conf[conf["dataset"] == d].groupby("kind")["confidence"].mean()
     excess = {k: float(conf[k] - (1 - p[f"test_error_{k}"].mean())) for k in ("full", "pruned")}
-    share = (float(excess["full"] > 0) + float(excess["pruned"] < 0)) / 2
-    return Measurement(share, f"{d}: confidence - accuracy {excess['full']:+.3f} full, {excess['pruned']:+.3f} pruned")
+    if excess["full"] > 0 > excess["pruned"]:
+        value = 1.0
+    elif excess["full"] - excess["pruned"] >= CONFIDENCE_MIN_EFFECT:
+        value = 0.5
+    else:
+        value = 0.0
+    return Measurement(value, f"{d}: confidence - accuracy {excess['full']:+.3f} full, {excess['pruned']:+.3f} pruned",
+                       degenerate=_same_models(p))
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -368,46 +539,96 @@ def noisy_ece_ratio(r: Results, config: dict) -> Measurement:
     """Mean ECE against noisy test labels: best pruned over full (calibration width)."""
     d, p = _calibration_pairs(r, config)
     full, pruned = p["ece_noisy_full"].mean(), p["ece_noisy_pruned"].mean()
-    return Measurement(float(pruned / full), f"{d}: pruned {pruned:.3f}, full {full:.3f}")
+    return Measurement(float(pruned / full), f"{d}: pruned {pruned:.3f}, full {full:.3f}", degenerate=_same_models(p))
 
 
-def _trajectory(r: Results, config: dict) -> tuple[str, pd.DataFrame]:
-    """Fig. 7: mean over repetitions, per round, of the calibration-width FCN-2 trajectory."""
+def _trajectories(r: Results, config: dict) -> tuple[str, list[pd.DataFrame]]:
+    """Fig. 7: each repetition's IMP trajectory (rounds in order) of the calibration-width FCN-2."""
     d = _real_dataset(r)
     rounds = _real_fcn2(_rounds(r), config, d)
     rounds = rounds[rounds["width"] == setting(config, "imp.images.calibration_width")]
-    return d, rounds.groupby("round")[["test_error", "ece", "ece_noisy"]].mean().sort_index()
+    if rounds.empty:
+        raise NotMeasurable(f"no {d} FCN-2 trajectory at imp.images.calibration_width")
+    return d, [g.sort_values("round") for _, g in rounds.groupby("repetition")]
 
 
-def _initial_rise(ece: np.ndarray) -> float:
+PERMUTATIONS = 2000
+
+
+def _against_chance(trajectories: list[pd.DataFrame], statistic, column: str, alternative: str) -> tuple[float, float]:
+    """The mean over trajectories of ``statistic(trajectory)``, and how often shuffling ``column``
+    over each trajectory's rounds gives a mean at least as large (``greater``) or as small
+    (``less``): a permutation baseline over rounds."""
+    observed = float(np.mean([statistic(t) for t in trajectories]))
+    rng = np.random.default_rng(0)
+    null = np.empty(PERMUTATIONS)
+    for k in range(PERMUTATIONS):
+        null[k] = np.mean([statistic(t.assign(**{column: rng.permutation(t[column].to_numpy())}))
+                           for t in trajectories])
+    hits = null >= observed if alternative == "greater" else null <= observed
+    return observed, float((1 + hits.sum()) / (1 + PERMUTATIONS))
+
+
+def _initial_rise(t: pd.DataFrame, column: str) -> float:
+    """Rise of the ECE above the full model's before its minimum (at round 1 if the minimum is there)."""
+    ece = t[column].to_numpy()
     before = ece[1:int(np.argmin(ece))]
     return float((before.max() if len(before) else ece[min(1, len(ece) - 1)]) - ece[0])
 
 
 @measure(sources=SUMMARY, sections=("images",))
 def ece_initial_rise(r: Results, config: dict) -> Measurement:
-    """Smallest, over clean and noisy labels, rise of the ECE above the full model's before its minimum."""
-    d, t = _trajectory(r, config)
-    rise = {c: _initial_rise(t[c].to_numpy()) for c in ("ece", "ece_noisy")}
-    return Measurement(min(rise.values()), f"{d}: {rise['ece']:+.3f} clean, {rise['ece_noisy']:+.3f} noisy")
+    """Smaller, over clean and noisy labels, mean rise of the ECE above the full model's before its
+    minimum, with its permutation baseline over rounds (the larger p of the two)."""
+    d, traj = _trajectories(r, config)
+    res = {c: _against_chance(traj, lambda t, c=c: _initial_rise(t, c), c, "greater") for c in ("ece", "ece_noisy")}
+    value, p = min(v for v, _ in res.values()), max(q for _, q in res.values())
+    return Measurement(value, f"{d}: {res['ece'][0]:+.3f} clean, {res['ece_noisy'][0]:+.3f} noisy", p_value=p,
+                       detail=f"permutation p = {res['ece'][1]:.2f} clean, {res['ece_noisy'][1]:.2f} noisy "
+                              f"({len(traj)} trajectories)")
 
 
 @measure(sources=SUMMARY, sections=("images",))
 def ece_fall_ratio(r: Results, config: dict) -> Measurement:
-    """Largest, over clean and noisy labels, ratio of the lowest ECE along IMP to the full model's."""
-    d, t = _trajectory(r, config)
-    ratio = {c: float(t[c].min() / t[c].iloc[0]) for c in ("ece", "ece_noisy")}
+    """Larger, over clean and noisy labels, ratio of the lowest ECE along IMP to the full model's
+    (mean over repetitions per round)."""
+    d, traj = _trajectories(r, config)
+    mean = pd.concat(traj).groupby("round")[["ece", "ece_noisy"]].mean().sort_index()
+    ratio = {c: float(mean[c].min() / mean[c].iloc[0]) for c in ("ece", "ece_noisy")}
     return Measurement(max(ratio.values()), f"{d}: {ratio['ece']:.2f} clean, {ratio['ece_noisy']:.2f} noisy")
+
+
+def _excess_error_at_min(t: pd.DataFrame, column: str) -> float:
+    """Test error at the round of lowest ``column`` minus the lowest test error of the trajectory."""
+    return float(t["test_error"].iloc[int(np.argmin(t[column].to_numpy()))] - t["test_error"].min())
 
 
 @measure(sources=SUMMARY, sections=("images",))
 def clean_ece_minimum_excess_error(r: Results, config: dict) -> Measurement:
-    """Test error at the round of lowest clean-label ECE minus the lowest test error along IMP."""
-    d, t = _trajectory(r, config)
-    at_min = float(t["test_error"].loc[t["ece"].idxmin()])
-    excess = at_min - float(t["test_error"].min())
-    return Measurement(excess, f"{d}: round {t['ece'].idxmin()} has error {at_min:.3f} "
-                               f"(lowest {t['test_error'].min():.3f})")
+    """Mean over trajectories of the test error at the round of lowest clean-label ECE minus the
+    lowest test error, with its permutation baseline (the ECE shuffled over rounds)."""
+    d, traj = _trajectories(r, config)
+    excess, p = _against_chance(traj, lambda t: _excess_error_at_min(t, "ece"), "ece", "greater")
+    return Measurement(excess, f"{d}: {excess:+.3f} (permutation p = {p:.2f})", p_value=p)
+
+
+def _noisy_ece_excess(t: pd.DataFrame) -> float:
+    """Noisy-label ECE of the best (lowest test error) round minus the lowest noisy-label ECE."""
+    return float(t["ece_noisy"].iloc[int(np.argmin(t["test_error"].to_numpy()))] - t["ece_noisy"].min())
+
+
+@measure(sources=SUMMARY, sections=("images",))
+def noisy_ece_at_best(r: Results, config: dict) -> Measurement:
+    """How far the best pruned model's noisy-label ECE lies above the lowest along IMP, minus what
+    chance gives (the noisy-label ECE shuffled over rounds); negative: closer to optimal than chance."""
+    d, traj = _trajectories(r, config)
+    excess, p = _against_chance(traj, _noisy_ece_excess, "ece_noisy", "less")
+    rng = np.random.default_rng(1)
+    chance = float(np.mean([_noisy_ece_excess(t.assign(ece_noisy=rng.permutation(t["ece_noisy"].to_numpy())))
+                            for t in traj for _ in range(200)]))
+    best_rounds = [int(t["round"].iloc[int(np.argmin(t["test_error"].to_numpy()))]) for t in traj]
+    return Measurement(excess - chance, f"{d}: {excess:.3f} above the optimum (chance {chance:.3f})", p_value=p,
+                       degenerate="" if any(best_rounds) else "the best round is 0 in every trajectory")
 
 
 @measure(sources=SUMMARY, sections=("mixture", "images"))
@@ -415,4 +636,5 @@ def pruned_ece_better_fraction(r: Results, config: dict) -> Measurement:
     """Fraction of large-start trajectories whose best pruned model has a lower ECE than the full one."""
     p = _overparameterised(_pairs(r), config)
     better = p["ece_pruned"] < p["ece_full"]
-    return Measurement(float(better.mean()), f"{int(better.sum())} of {len(p)} trajectories")
+    return Measurement(float(better.mean()), f"{int(better.sum())} of {len(p)} trajectories",
+                       degenerate=_same_models(p))

@@ -25,12 +25,17 @@ Value = float | tuple[float, ...]
 @dataclass(frozen=True)
 class Measurement:
     """Our value (a number, or one per item for sequence rules), its interval where one
-    exists, and how the table shows it."""
+    exists, and how the table shows it (``text`` short, ``detail`` for the table's notes).
+    ``p_value``: how often chance (the measure's permutation baseline) gives an effect as large;
+    ``degenerate``: why the comparison decides nothing (e.g. the same model on both sides)."""
 
     value: Value
     text: str
     low: float | None = None
     high: float | None = None
+    detail: str = ""
+    p_value: float | None = None
+    degenerate: str = ""
 
 
 class NotMeasurable(Exception):

@@ -155,12 +155,13 @@ def width_two_clusters(r: Results, config: dict) -> Measurement:
 
 @measure(sources=("algorithms",), sections=("scaling",))
 def mirror_clusters(r: Results, config: dict, tolerance: float) -> Measurement:
-    """Clusters whose representative net is a mirror pair (symmetric algorithms)."""
+    """(symmetric, asymmetric) clusters: those whose representative net is a mirror pair, and the rest."""
     from lottery.liu_tegmark.analysis.algorithms import mirror_asymmetry
 
     clusters = r.frame("algorithms", "clusters")
-    mirror = [max(mirror_asymmetry(p).values()) < tolerance for p in clusters[list(PARAM_NAMES)].to_numpy()]
-    return Measurement(float(sum(mirror)), f"{sum(mirror)} of {len(clusters)} clusters")
+    mirror = sum(max(mirror_asymmetry(p).values()) < tolerance for p in clusters[list(PARAM_NAMES)].to_numpy())
+    return Measurement((float(mirror), float(len(clusters) - mirror)),
+                       f"{mirror} symmetric, {len(clusters) - mirror} asymmetric")
 
 
 def _histograms(r: Results, config: dict, family: str, targets: list[str] | None) -> pd.DataFrame:
@@ -241,24 +242,79 @@ def llm_parameter_exponent(r: Results, config: dict) -> Measurement:
     return Measurement(value, f"{value:.3f} [{low:.3f}, {high:.3f}]", low, high)
 
 
+def _within(f: dict, factor: float) -> bool:
+    return 1 / factor <= f["alpha_low"] and f["alpha_high"] <= factor
+
+
 TARGET_TESTS = {
-    "contains_one": lambda f: f["alpha_low"] <= 1 <= f["alpha_high"],
-    "between_zero_and_one": lambda f: f["alpha"] > 0 and f["alpha_high"] < 1,
-    "not_decreasing": lambda f: f["alpha_low"] <= 0,
+    "equivalent_one": _within,
+    "between_zero_and_one": lambda f, factor: f["alpha"] > 0 and f["alpha_high"] < 1,
+    "not_decreasing": lambda f, factor: f["alpha_low"] <= 0,
 }
 
 
-@measure(sources=("targets_fits",), sections=("targets",))
-def target_exponents_matching(r: Results, config: dict, targets: list[str], test: str) -> Measurement:
-    """Fraction of the named targets whose fitted exponent passes ``test`` (see TARGET_TESTS)."""
-    fits = r.frame("targets_fits")
-    rows = fits[fits["target"].isin(targets)]
-    missing = sorted(set(targets) - set(rows["target"]))
-    if missing:
-        raise NotMeasurable(f"no fit for {', '.join(missing)} (tickets.targets.targets)")
-    passed = [bool(TARGET_TESTS[test](f)) for _, f in rows.iterrows()]
-    shown = ", ".join(f"{f.target} {f.alpha:.2f} [{f.alpha_low:.2f}, {f.alpha_high:.2f}]" for f in rows.itertuples())
-    return Measurement(float(np.mean(passed)), f"{sum(passed)} of {len(passed)}: {shown}")
+def _target_fit(r: Results, config: dict, target: str, widths: list[int] | None) -> dict:
+    """A target's fitted exponent with its interval: the family fit, or a fit over ``widths``."""
+    if widths is None:
+        rows = r.frame("targets_fits")
+        rows = rows[rows["target"] == target]
+        if rows.empty:
+            raise NotMeasurable(f"no fit for {target} (tickets.targets.targets)")
+        return rows.iloc[0].to_dict()
+    table = r.frame("targets_summary", "table")
+    activation = setting(config, "tickets.activation")
+    by_width = _losses_by_width(table, target, activation, *widths)
+    if len(by_width) < 2:
+        raise NotMeasurable(f"fewer than two widths of {widths[0]}-{widths[1]} in the {target} grid")
+    a = setting(config, "scaling.analysis")
+    alpha, _, low, high = bootstrap_exponent(by_width, a["bootstrap"], a["confidence"])
+    return {"target": target, "alpha": alpha, "alpha_low": low, "alpha_high": high}
+
+
+@measure(sources=("targets_fits", "targets_summary"), sections=("targets",))
+def target_exponents_matching(r: Results, config: dict, targets: list[str], test: str, factor: float = 1.0,
+                              early: list[str] | None = None, early_widths: list[int] | None = None) -> Measurement:
+    """Fraction of the named targets whose exponent passes ``test`` (see TARGET_TESTS; ``factor``:
+    the equivalence margin); targets in ``early`` are fitted over ``early_widths`` only, where
+    the paper says they follow the law in an early stage."""
+    fits = [_target_fit(r, config, t, early_widths if t in (early or []) else None) for t in targets]
+    passed = [bool(TARGET_TESTS[test](f, factor)) for f in fits]
+    shown = ", ".join(f"{f['target']}{' (early)' if f['target'] in (early or []) else ''} {f['alpha']:.2f} "
+                      f"[{f['alpha_low']:.2f}, {f['alpha_high']:.2f}]" for f in fits)
+    return Measurement(float(np.mean(passed)), f"{sum(passed)} of {len(passed)}", detail=shown)
+
+
+def _log_loss_by_width(r: Results, target: str, width_min: int) -> dict[int, np.ndarray]:
+    table = converged(r.frame("targets_summary", "table"))
+    sel = table[(table["target"] == target) & (table["width"] >= width_min)]
+    if sel.empty:
+        raise NotMeasurable(f"no {target} grid at widths from {width_min} (tickets.targets.targets, .widths)")
+    return {int(w): np.log10(g["test_loss"].to_numpy()) for w, g in sel.groupby("width")}
+
+
+@measure(sources=("targets_summary",), sections=("targets",))
+def log_loss_skewness(r: Results, config: dict, target: str, width_min: int) -> Measurement:
+    """Median over widths from ``width_min`` of the skewness of the target's log10 losses
+    (negative: a heavy tail to the left, towards low losses)."""
+    skews = {w: float(stats.skew(x)) for w, x in _log_loss_by_width(r, target, width_min).items()}
+    value = float(np.median(list(skews.values())))
+    return Measurement(value, f"{target}: {value:+.2f}",
+                       detail=", ".join(f"N={w}: {v:+.2f}" for w, v in skews.items()))
+
+
+@measure(sources=("targets_summary",), sections=("targets",))
+def log_loss_spread_ratio(r: Results, config: dict, target: str, width_min: int) -> Measurement:
+    """The target's interquartile range of log10 loss (median over widths from ``width_min``) over
+    the median of the other targets' (small: concentrated like a delta function)."""
+    table = converged(r.frame("targets_summary", "table"))
+    spread = {t: float(np.median([stats.iqr(x) for x in _log_loss_by_width(r, t, width_min).values()]))
+              for t in sorted(table["target"].unique())}
+    if target not in spread or len(spread) < 2:
+        raise NotMeasurable(f"needs {target} and another target (tickets.targets.targets)")
+    others = float(np.median([v for t, v in spread.items() if t != target]))
+    ratio = spread[target] / others
+    return Measurement(ratio, f"{target} {spread[target]:.2f} vs others {others:.2f} decades (ratio {ratio:.2f})",
+                       detail=", ".join(f"{t} {v:.2f}" for t, v in spread.items()))
 
 
 @measure(sources=("targets_summary", "multiplication_summary"), sections=("{family}",))
@@ -297,6 +353,22 @@ def ticket_r2_fraction(r: Results, config: dict, r2: float, width_min: int = 0, 
     t = _splitting(r, "tickets", width_min, width_max)
     frac = float((t["r2"] >= r2).mean())
     return Measurement(frac, f"{frac:.0%} of {len(t)} tickets (N = {', '.join(map(str, sorted(t['width'].unique())))})")
+
+
+@measure(sources=("splitting",), sections=("scaling",))
+def split_mirror_symmetry(r: Results, config: dict, widths: list[int], shuffles: int = 200) -> Measurement:
+    """Largest, over the shown (median-loss) nets of ``widths``, mirror-symmetry ratio of their first
+    layer (nearest mirrored neuron over a bias-shuffled baseline; 0 exact pairs, 1 chance)."""
+    from lottery.liu_tegmark.analysis.tickets import mirror_symmetry
+
+    neurons = r.frame("splitting", "neurons")
+    ratios = {}
+    for w in widths:
+        n = neurons[neurons["width"] == w]
+        if n.empty:
+            raise NotMeasurable(f"width {w} was not split (tickets.splitting.widths)")
+        ratios[w] = mirror_symmetry(n["w"].to_numpy(), n["b"].to_numpy(), shuffles, np.random.default_rng(0))["ratio"]
+    return Measurement(max(ratios.values()), ", ".join(f"N={w}: {v:.2f}" for w, v in ratios.items()))
 
 
 @measure(sources=("splitting",), sections=("scaling",))
