@@ -196,6 +196,10 @@ def correlation_blocks(corr: np.ndarray, threshold: float) -> int:
     return int(len(np.unique(fcluster(tree, t=1 - threshold, criterion="distance"))))
 
 
+# Shuffled clouds per net for its mirror-symmetry ratio (every net of a width; the shown wide net uses more).
+MIRROR_SHUFFLES = 20
+
+
 def split_nets(
     w: np.ndarray, b: np.ndarray, seeds: np.ndarray, losses: np.ndarray, act, x: np.ndarray, y: np.ndarray,
     v: np.ndarray | None = None, settings: SplittingSettings | None = None,
@@ -204,7 +208,7 @@ def split_nets(
 
     Returns tidy frames: ``counts`` (per net, under the settings' pairing and R^2: tickets,
     effective tickets, correlation blocks, best R^2, fraction of tickets with R^2 of at
-    least ``high_r2``), ``variants`` (the same per net for every pairing and R^2 the
+    least ``high_r2``, and the first layer's mirror-symmetry ratio), ``variants`` (the same per net for every pairing and R^2 the
     output weights allow) and, for the net with the median loss, ``tickets``, ``corr``
     (C_ij), ``curves`` (e_i(x)) and ``neurons`` (w, b).
     """
@@ -216,6 +220,7 @@ def split_nets(
     rows, panels = [], {}
     for k in range(len(seeds)):
         h = act(np.outer(x, w[k]) + b[k])
+        mirror = mirror_symmetry(w[k], b[k], MIRROR_SHUFFLES, np.random.default_rng(int(seeds[k])))["ratio"]
         for pairing in PAIRINGS:
             pairs = mirror_pairs(w[k], b[k], pairing)
             for r2 in methods:
@@ -226,7 +231,8 @@ def split_nets(
                              "effective": effective_tickets(corr),
                              "blocks": correlation_blocks(corr, s.block_correlation),
                              "best_r2": float(1 - fits.unexplained[0]),
-                             "high_r2": float(np.mean(1 - fits.unexplained >= s.high_r2))})
+                             "high_r2": float(np.mean(1 - fits.unexplained >= s.high_r2)),
+                             "mirror_ratio": mirror})
         if k == shown:
             frame, resid = split_tickets(w[k], b[k], act, x, y, None if v is None else v[k], s.pairing, s.r2)
             n, corr = len(frame), error_correlation(resid)
