@@ -1,6 +1,6 @@
 """The claims registry and its verdicts: the registry is well formed, every rule kind can give
 each of its outcomes, measures read what they declare and fail naming a missing file, unmet
-preconditions give "not tested" with the reason, and the tables and macros render."""
+preconditions give "not tested" with the reason (the tables and macros: tests/test_claims_report.py)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,6 @@ from lottery.claims.measures import MEASURES, Measurement, Results, ResultsDir
 from lottery.claims.measures.base import setting
 from lottery.claims.preconditions import PRECONDITIONS
 from lottery.claims.registry import FIELDS, Claim, RegistryError, load_registry
-from lottery.claims.report import latex_table, markdown_table, md_text, tex_text, verdict_macros
 from lottery.claims.scale import row_scale, scale_sentence
 from lottery.claims.sources import RESULT_FILES
 from lottery.claims.verdicts import INCONCLUSIVE, NOT_REPRODUCED, NOT_TESTED, OUTCOMES, PARTLY, REPRODUCED, RULES, judge
@@ -252,53 +251,7 @@ def test_scale_marks_the_default_config_as_laptop_scale(default_config: dict) ->
     assert mixed.startswith("2 of 3 verdicts were measured at the papers' scale") and "laptop" not in mixed
 
 
-# ---------------------------------------------------------------- report
-
-
-def _rows() -> pd.DataFrame:
-    return pd.DataFrame([
-        dict(id="LT-a-b", paper="LT", where="Fig. 1c", claim="loss ~ $N^{-1}$ with 50% | x_1", paper_value="$|x^*|$",
-             ours="1.0 [0.9, 1.1]", scale="3 seeds", paper_scale=False, verdict=REPRODUCED,
-             reason="interval contains 1", causes="probes a, b", measure="m"),
-        dict(id="AR-c", paper="AR", where="Table 1", claim="c", paper_value="", ours="", scale="s", paper_scale=False,
-             verdict=NOT_TESTED, reason="needs config key imp.mixture.dim = 100", causes="", measure="m"),
-        dict(id="LT-d", paper="LT", where="Fig. 12", claim="d", paper_value="1", ours="2", scale="s", paper_scale=True,
-             verdict=NOT_REPRODUCED, reason="2, not below 1.5", causes="the pairing option", measure="m"),
-        dict(id="AR-e", paper="AR", where="Fig. 7", claim="e", paper_value="", ours="0", scale="s", paper_scale=False,
-             verdict=NOT_REPRODUCED, reason="0, not above 1", causes="", measure="m"),
-    ])
-
-
-def test_the_latex_table_escapes_text_and_keeps_math() -> None:
-    tex = latex_table(_rows())
-    assert tex.startswith(r"\begin{longtable}") and tex.rstrip().endswith(r"\end{longtable}")
-    assert r"50\%" in tex and r"x\_\allowbreak{}1" in tex and "$N^{-1}$" in tex and r"\textbar{}" in tex
-    assert tex.count(r"\\") >= 4  # two header rows and one per claim
-
-
-def test_the_markdown_table_has_one_row_per_claim_and_escaped_pipes() -> None:
-    md = markdown_table(_rows(), "At laptop scale.")
-    lines = md.strip().splitlines()
-    assert lines[0] == "At laptop scale." and len(lines) == 2 + 2 + 4
-    assert r"50% \| x_1" in md and r"$\vert x^*\vert $" in md and "**not tested**: needs config key" in md
-    assert md_text("a -- b") == "a \u2013 b"
-
-
-def test_the_macros_name_every_claim_and_count_verdicts() -> None:
-    macros = verdict_macros(_rows(), "Sentence.")
-    assert r"\newcommand{\ClaimLTAB}{reproduced}" in macros
-    assert r"\newcommand{\ClaimARC}{not tested}" in macros
-    assert r"\newcommand{\ClaimsReproduced}{1}" in macros and r"\newcommand{\ClaimsNotTested}{1}" in macros
-    assert r"\newcommand{\ClaimsTotal}{4}" in macros
-    assert r"\ClaimARCReason}{needs config key imp.\allowbreak{}" in macros
-
-
-def test_a_disagreement_names_its_causes_tested_and_the_paper_those_without() -> None:
-    md = markdown_table(_rows(), "s")
-    assert "**not reproduced**: 2, not below 1.5. Causes tested: the pairing option" in md
-    assert "Causes tested: probes a, b" not in md, "a reproduced claim needs no causes"
-    macros = verdict_macros(_rows(), "s")
-    assert r"\newcommand{\ClaimsNoCauseTested}{1}" in macros and r"\newcommand{\ClaimsNoCauseTestedIds}{AR-e}" in macros
+# ---------------------------------------------------------------- causes (the tables: tests/test_claims_report.py)
 
 
 def test_probe_causes_are_this_runs_probes_of_the_claims_activation() -> None:
@@ -307,11 +260,6 @@ def test_probe_causes_are_this_runs_probes_of_the_claims_activation() -> None:
               {"cause": "other net", "activation": "tanh"}]
     assert causes_tested(claim, {"probes": probes}).endswith(": range $[-1,1]$")
     assert causes_tested(claim, {"probes": []}) == "", "no probe run: no cause tested"
-
-
-def test_tex_text_turns_comparisons_into_math_and_typesets_quotes() -> None:
-    assert tex_text("a >= 1 and b < 2") == r"a $\geq$ 1 and b $<$ 2"
-    assert tex_text('Sec. "Run down" and $x$') == "Sec. ``Run down'' and $x$"
 
 
 def test_the_claims_room_is_never_imported_by_the_papers() -> None:

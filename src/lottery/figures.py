@@ -134,6 +134,8 @@ FIGURES: dict[str, Figure] = _registry(
     Figure("beyond_imp", "beyond", "fig_beyond_imp_tickets", "figures/beyond_imp_tickets", "beyond",
            "IMP on x^2 nets against their independent tickets"),
     # Claims of both papers and the causes of the disagreements, each tested by a run
+    Figure("claims_map", "beyond", "fig_claims_map", "figures/claims_map_verdicts", "claims",
+           "verdict map: every claim by paper and section, coloured by verdict"),
     Figure("claims_table", "beyond", "claims", "paper/generated/claims_table", "claims",
            "every claim of both papers with its computed verdict"),
     Figure("lt_table_probes", "LT", "probes_tex", "paper/generated/probes_table", "disagreements",

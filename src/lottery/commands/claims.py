@@ -1,4 +1,5 @@
-"""Command of the claims stage: every claim of [LT] and [AR] judged on one run's results."""
+"""Commands of the claims stage: every claim of [LT] and [AR] judged on one run's results, and
+the verdict map drawn from the claims CSV."""
 from __future__ import annotations
 
 import argparse
@@ -30,3 +31,14 @@ def claims(args: argparse.Namespace) -> None:
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(args.csv, index=False)
     log.info("%s\n%s", sentence, rows[["id", "verdict", "ours", "reason"]].to_string(index=False))
+
+
+@command("fig-claims-map", ("--claims", REQ), ("--out", REQ))
+def fig_claims_map(args: argparse.Namespace) -> None:
+    """The verdict map: every claim of the claims CSV as a cell coloured by its verdict."""
+    import pandas as pd
+
+    from lottery.claims.plots import plot_verdict_map
+    from lottery.core.style import save_figure
+
+    save_figure(plot_verdict_map(pd.read_csv(args.claims, keep_default_na=False)), args.out)
