@@ -13,8 +13,8 @@ from matplotlib.colors import to_rgb
 
 from conftest import REPO
 from lottery.claims.plots import cell_label, layout, plot_verdict_map
-from lottery.claims.report import (VERDICT_COLORS, VERDICT_LABELS, color_name, latex_table, markdown_table, md_text,
-                                   tex_text, verdict_macros)
+from lottery.claims.report import (VERDICT_COLORS, VERDICT_LABELS, color_name, latex_table, long_cells, markdown_table,
+                                   md_text, tex_text, verdict_macros)
 from lottery.claims.verdicts import INCONCLUSIVE, NOT_REPRODUCED, NOT_TESTED, OUTCOMES, PARTLY, REPRODUCED
 from lottery.cli import main
 
@@ -61,7 +61,7 @@ def test_every_outcome_renders_in_its_colour_with_its_note_number() -> None:
     for number, (_, r) in enumerate(_rows().iterrows(), start=1):
         word = VERDICT_LABELS[r["verdict"]]
         assert re.search(rf"\\textcolor{{{color_name(r['verdict'])}[^}}]*}}{{\\textbf{{{word}}}}}"
-                         rf"\\,\\hyperlink{{claimnote{number}}}", tex), (r["id"], word)
+                         rf"\\hyperlink{{claimnote{number}}}", tex), (r["id"], word)
         assert rf"\hypertarget{{claimnote{number}}}" in _notes_part(tex)
     assert "inconclusive at this scale" in tex, "readers see that inconclusive is about our run"
     assert len({color_name(o) for o in OUTCOMES}) == len(set(VERDICT_COLORS.values())) == len(OUTCOMES)
@@ -78,6 +78,14 @@ def test_rows_are_short_and_reasons_go_to_the_notes() -> None:
     rows = [line for line in table.splitlines() if line.endswith(r"\\") and "&" in line]
     assert len(rows) == len(_rows()) + 2, "one line per claim and two header lines"
     assert max(len(line) for line in rows) < 300
+
+
+def test_cells_too_long_for_two_lines_are_named() -> None:
+    rows = _rows()
+    assert long_cells(rows) == []
+    rows.loc[1, "ours"] = "digits: 1,776 vs 2,368 weights at P = 32 (ratio 0.75), the rest of a long story"
+    rows.loc[2, "paper_value"] = r"$\alpha = 4$"  # math prints short
+    assert long_cells(rows) == ["LT-long: ours"]
 
 
 def test_rows_sit_under_their_group_title_once() -> None:
@@ -135,9 +143,10 @@ def test_the_markdown_table_has_short_rows_and_numbered_notes() -> None:
     assert len(table) == 2 + 2 + len(_rows()), "header, rule, two group titles, one line per claim"
     notes = [line for line in lines if re.match(r"\d+\. ", line)]
     assert [int(n.split(".")[0]) for n in notes] == list(range(1, len(_rows()) + 1))
+    assert notes[0].startswith("1. **LT-a-b**, Fig. 1c: reason of LT-a-b.")
     assert LONG_REASON not in "\n".join(table) and md_text(LONG_REASON) in notes[1]
     assert "| **not tested** (7) |" in md and "**inconclusive at this scale** (6)" in md
-    assert "**reproduced** (5), set-up check" in md and "**partly** (3), derived" in md
+    assert "**reproduced** (5), *set-up check*" in md and "**partly** (3), *derived*" in md
     assert "Derived from LT-a-b: not independent evidence." in notes[2]
     assert r"50% \| x_1" in md and r"$\vert x^*\vert $" in md
     assert md_text("a -- b") == "a \u2013 b"

@@ -34,6 +34,7 @@ VERDICT_COLORS = {REPRODUCED: "#009E73", PARTLY: "#E69F00", NOT_REPRODUCED: "#D5
 # What a reader sees: "inconclusive" alone would read as a verdict on the paper, not on our run.
 VERDICT_LABELS = {**{o: o for o in OUTCOMES}, INCONCLUSIVE: "inconclusive at this scale"}
 FINDING = "finding"
+SHORT_COLUMNS = ("id", "short", "paper_value", "ours", "scale_short")  # the table's cells before the verdict
 _COUNT_NAMES = dict(zip(OUTCOMES, ("Reproduced", "Partly", "NotReproduced", "Inconclusive", "NotTested")))
 _TEX_TEXT_SHADE = "!80!black"  # the palette darkened for words on white paper
 
@@ -110,7 +111,7 @@ def _numbered(rows: pd.DataFrame) -> Iterator[tuple[int, pd.Series, bool]]:
 
 def _md_verdict(r: pd.Series, number: int) -> str:
     tag = row_tag(r)
-    return f"**{VERDICT_LABELS[r['verdict']]}** ({number})" + (f", {tag}" if tag else "")
+    return f"**{VERDICT_LABELS[r['verdict']]}** ({number})" + (f", *{tag}*" if tag else "")
 
 
 def markdown_table(rows: pd.DataFrame, sentence: str) -> str:
@@ -121,19 +122,33 @@ def markdown_table(rows: pd.DataFrame, sentence: str) -> str:
     for number, r, opens in _numbered(rows):
         if opens:
             lines.append(f"| **{md_text(r['group'])}** | | | | | |")
-        cells = [md_text(c) or "-" for c in (r["id"], r["short"], r["paper_value"], r["ours"], r["scale_short"])]
+        cells = [md_text(r[c]) or "-" for c in SHORT_COLUMNS]
         lines.append("| " + " | ".join(cells + [_md_verdict(r, number)]) + " |")
-        notes.append(f"{number}. **{md_text(r['id'])}** ({md_text(r['where'])}): "
+        notes.append(f"{number}. **{md_text(r['id'])}**, {md_text(r['where'])}: "
                      + md_text(" ".join(note_sentences(r))))
     return "\n".join(lines + ["", "Notes:", ""] + notes) + "\n"
 
 
 # ---------------------------------------------------------------- LaTeX
 
-# id, claim in one line, paper's value, ours, scale, verdict (cm, at \scriptsize and \tabcolsep 3pt: 16.4 cm
-# in all, the text width of the paper's letter page with 2.5 cm margins)
-_WIDTHS = (2.7, 4.2, 2.0, 2.5, 1.6, 2.3)
+# id, claim in one line, paper's value, ours, scale, verdict (cm at \scriptsize, about 6.5 characters
+# a cm): with \tabcolsep 2.5pt, 16.5 cm in all, the text width of the paper's letter page with 2.5 cm
+# margins; the verdict column holds "not reproduced" in bold and a two-digit note number.
+_WIDTHS = (2.5, 4.1, 2.1, 2.9, 1.4, 2.65)
+_CHARS_PER_CM = 6.5
 _HEAD = r"id & claim & paper & ours & scale & verdict \\"
+
+
+def _printed_length(text: str) -> int:
+    """About how many characters a cell prints (math commands, braces and ``$`` print none)."""
+    return len(re.sub(r"\\[A-Za-z]+|[${}^_]", "", str(text)))
+
+
+def long_cells(rows: pd.DataFrame) -> list[str]:
+    """``id: column`` for each cell that takes more than two lines of its column in the paper's
+    table: text to shorten in the registry, or our value's detail to move to ``detail``."""
+    budget = {c: 2 * w * _CHARS_PER_CM for c, w in zip(SHORT_COLUMNS, _WIDTHS)}
+    return [f"{r['id']}: {c}" for _, r in rows.iterrows() for c in SHORT_COLUMNS if _printed_length(r[c]) > budget[c]]
 
 
 def color_name(outcome: str) -> str:
@@ -144,12 +159,12 @@ def color_name(outcome: str) -> str:
 def _tex_verdict(r: pd.Series, number: int) -> str:
     word = rf"\textcolor{{{color_name(r['verdict'])}{_TEX_TEXT_SHADE}}}{{\textbf{{{VERDICT_LABELS[r['verdict']]}}}}}"
     tag = row_tag(r)
-    return (rf"{word}\,\hyperlink{{claimnote{number}}}{{\textsuperscript{{{number}}}}}"
+    return (rf"{word}\hyperlink{{claimnote{number}}}{{\textsuperscript{{{number}}}}}"
             + (rf"\newline\textcolor{{gray}}{{{tag}}}" if tag else ""))
 
 
 def _tex_row(r: pd.Series, number: int) -> str:
-    cells = [tex_text(c) or "--" for c in (r["id"], r["short"], r["paper_value"], r["ours"], r["scale_short"])]
+    cells = [tex_text(r[c]) or "--" for c in SHORT_COLUMNS]
     return " & ".join(cells + [_tex_verdict(r, number)]) + r" \\"
 
 
@@ -158,7 +173,7 @@ def _tex_group(title: str) -> str:
 
 
 def _tex_notes(rows: pd.DataFrame) -> list[str]:
-    items = [rf"\item[\hypertarget{{claimnote{n}}}{{{n}.}}] \textbf{{{tex_text(r['id'])}}} ({tex_text(r['where'])}): "
+    items = [rf"\item[\hypertarget{{claimnote{n}}}{{{n}.}}] \textbf{{{tex_text(r['id'])}}}, {tex_text(r['where'])}: "
              + tex_text(" ".join(note_sentences(r))) for n, r, _ in _numbered(rows)]
     return [r"\begin{multicols}{2}\raggedright", r"\begin{enumerate}[nosep,leftmargin=2.2em,labelsep=0.4em]", *items,
             r"\end{enumerate}", r"\end{multicols}"]
@@ -170,7 +185,7 @@ def latex_table(rows: pd.DataFrame) -> str:
     colours come from the claims macros)."""
     cols = "".join(rf">{{\raggedright\arraybackslash}}p{{{w}cm}}" for w in _WIDTHS[:-1])
     cols += rf">{{\raggedright\arraybackslash\hyphenpenalty=10000}}p{{{_WIDTHS[-1]}cm}}"  # a verdict word never splits
-    lines = [r"{\setlength{\tabcolsep}{3pt}", rf"\begin{{longtable}}{{@{{}}{cols}@{{}}}}",
+    lines = [r"{\setlength{\tabcolsep}{2.5pt}", rf"\begin{{longtable}}{{@{{}}{cols}@{{}}}}",
              r"\toprule", _HEAD, r"\midrule", r"\endfirsthead",
              r"\toprule", _HEAD, r"\midrule", r"\endhead",
              r"\bottomrule", r"\endlastfoot"]
