@@ -139,15 +139,17 @@ rule fig_beyond_imp_tickets:
 
 
 rule beyond_tex:
-    """The scaling-form table and every number of the "beyond both papers" section."""
+    """The scaling-form and mechanism tables and every number of the "beyond both papers" section."""
     input:
         forms=rules.beyond_scaling_forms.output[0],
         bias_variance=rules.beyond_bias_variance.output[0],
         imp=BY_IMP,
+        grid_summary=rules.scaling_fit.output.summary,
         code=code("beyond-tex"),
     output:
         macros="paper/generated/beyond_macros.tex",
         table="paper/generated/beyond_forms_table.tex",
+        mechanism_table="paper/generated/beyond_mechanism_table.tex",
     conda:
         ENV
     log:
@@ -160,11 +162,19 @@ rule beyond_tex:
             fraction=BY["imp"]["prune"]["fraction"],
             rounds=BY["imp"]["prune"]["rounds"],
             wide=SC["analysis"]["fit_ranges"]["wide"],
+            scales={
+                "scaling": [SC["seeds"], SC["train"]["steps"]],
+                **{f: [TK[f]["seeds"], TK[f]["train"]["steps"]] for f in ("targets", "multiplication")},
+            },
+            slope_ranges=BY["bias_variance"]["slope_ranges"],
+            trim=BY["bias_variance"]["trim"],
+            mechanism_bootstrap=BY["bias_variance"]["bootstrap"],
+            mechanism_confidence=BY["bias_variance"]["confidence"],
         ),
     shell:
         "python -m lottery beyond-tex --forms {input.forms:q} --bias-variance {input.bias_variance:q} "
-        "--imp {input.imp:q} --settings {params.settings:q} --macros {output.macros:q} "
-        "--table {output.table:q} 2> {log:q}"
+        "--imp {input.imp:q} --grid-summary {input.grid_summary:q} --settings {params.settings:q} "
+        "--macros {output.macros:q} --table {output.table:q} --mechanism-table {output.mechanism_table:q} 2> {log:q}"
 
 
 PAPER_INPUTS += [

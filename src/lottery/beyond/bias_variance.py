@@ -4,12 +4,18 @@ grids (Figs 1c, 3, 7, 8), with the distribution over training runs being the see
 For the S converged nets ``h_s`` of one (target, activation, width) and the test set,
 ``mean_s MSE(h_s) = bias^2 + variance``: ``bias^2 = mean_x (hbar(x) - y(x))^2`` with
 ``hbar`` the seed average, ``variance = mean_x mean_s (h_s(x) - hbar(x))^2``. The noise
-term is zero because the test targets are noise-free. Ticket ensembling says the loss
-falls as N^-1 because a net averages ~N independent tickets, i.e. variance is what width
-removes; if so, the N^-1 regime should be variance-dominated. Averaging k seeds' nets
-keeps the bias and divides the variance by k: the measured ensemble loss is compared with
-that, ``bias^2 + variance (S - k) / (k (S - 1))`` for k of S nets drawn without
-replacement, and with the pure ``1/k`` of ensembling theory.
+term is zero because the test targets are noise-free. Averaging k seeds' nets keeps the
+bias and divides the variance by k: the measured ensemble loss is compared with that,
+``bias^2 + variance (S - k) / (k (S - 1))`` for k of S nets drawn without replacement, and
+with the pure ``1/k`` of ensembling theory.
+
+The mechanism test. If a width-N net averaged ~N/k tickets whose errors are drawn
+independently with each initialisation, the seed-to-seed variance would fall like N^-1 and
+the bias of the seed average would stay flat. :func:`mechanism_slopes` fits both slopes
+(log-log, over width ranges of the x^2 grids) with percentile intervals from resampling the
+seeds at every width, with and without the worst ``trim`` fraction of seeds (the mean loss
+that eq. 2.11 splits is sensitive to a few bad seeds); :func:`mechanism_verdict` states
+whether the prediction holds, fails or is undecided at the run's noise.
 """
 from __future__ import annotations
 
@@ -32,6 +38,16 @@ class BiasVarianceSettings:
     draws: int
     seed: int
     negative_slope: float
+    slope_ranges: list[list[int]]
+    trim: float
+    bootstrap: int
+    confidence: float
+
+
+ENSEMBLING_VARIANCE_SLOPE = -1.0  # the seed variance of an average of ~N independent tickets
+EXPONENT_FACTOR = 1.15  # an exponent equals the predicted one within this factor (the claims' exponent margin)
+FLAT_BIAS = 0.5  # a bias slope within this of 0 is flat: halfway between the predicted 0 and -1
+HOLDS, FAILS, UNDECIDED = "yes", "no", "undecided"
 
 
 def net_predictions(params: NetParams, x: np.ndarray, activation: str, negative_slope: float,
@@ -82,6 +98,111 @@ def slope(widths: np.ndarray, values: np.ndarray) -> float:
     return float(np.polyfit(np.log(widths), np.log(values), 1)[0])
 
 
+def drop_worst(residuals: np.ndarray, trim: float) -> np.ndarray:
+    """The seeds' residuals ``[S, n]`` without the worst ``ceil(trim S)`` seeds by test loss."""
+    loss = np.mean(residuals**2, axis=1)
+    keep = len(loss) - int(np.ceil(trim * len(loss)))
+    return residuals[np.sort(np.argsort(loss, kind="stable")[:keep])]
+
+
+def worst_share(residuals: np.ndarray, trim: float) -> float:
+    """Share of the seeds' summed test loss carried by the worst ``ceil(trim S)`` seeds."""
+    loss = np.sort(np.mean(residuals**2, axis=1))
+    return float(loss[len(loss) - int(np.ceil(trim * len(loss))):].sum() / loss.sum())
+
+
+def weighted_parts(residuals: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bias^2 and variance ``[B]`` of the nets whose residuals ``[S, n]`` (prediction minus target)
+    are counted ``weights [B, S]`` times each (rows summing to S: bootstrap resamples).
+
+    Unlike :func:`decompose` (eq. 2.11 over the S seeds themselves) these estimate the
+    population's parts: the variance with the ``S / (S - 1)`` correction, and bias^2 less the
+    ``variance / S`` that the seed average's own noise adds to it, which would otherwise fall
+    like the variance and tilt the bias's slope. The two still add up to the mean loss.
+    """
+    s = residuals.shape[0]
+    total = weights @ np.mean(residuals**2, axis=1) / s
+    variance = (total - np.mean((weights @ residuals / s) ** 2, axis=1)) * s / (s - 1)
+    return total - variance, variance
+
+
+def _loglog_slopes(widths: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Least-squares log-log slope of each row of ``values [B, W]`` against ``widths [W]``."""
+    x = np.log(widths) - np.log(widths).mean()
+    y = np.log(values)
+    return (y - y.mean(1, keepdims=True)) @ x / (x @ x)
+
+
+def mechanism_slopes(residuals_by_width: dict[int, np.ndarray], ranges: list[list[int]], trim: float,
+                     n_boot: int, confidence: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Slopes of bias^2 and of the seed variance against width, with and without the worst seeds.
+
+    ``residuals_by_width``: each width's converged seeds' test residuals ``[S, n]``. Returns
+    ``slopes`` (one row per width range, ``trimmed`` and ``part``: slope and percentile
+    interval over ``n_boot`` resamples of the seeds at every width) and ``widths`` (one row per
+    width and ``trimmed``: seeds, bias^2, variance, its share, and on the untrimmed rows the
+    share of the loss the worst ``trim`` fraction of seeds carry).
+    """
+    tail = (1 - confidence) / 2
+    slopes, per_width = [], []
+    for trimmed in (False, True):
+        point, boot = {}, {}
+        for width, res in sorted(residuals_by_width.items()):
+            res = drop_worst(res, trim) if trimmed else res
+            s = len(res)
+            bias2, variance = (v[0] for v in weighted_parts(res, np.ones((1, s))))
+            point[width] = (bias2, variance)
+            boot[width] = weighted_parts(res, rng.multinomial(s, np.full(s, 1 / s), size=n_boot).astype(float))
+            per_width.append({"width": width, "trimmed": trimmed, "seeds": s, "bias2": bias2, "variance": variance,
+                              "variance_fraction": variance / (bias2 + variance),
+                              "worst_share": np.nan if trimmed else worst_share(res, trim)})
+        for lo, hi in ranges:
+            widths = np.array([w for w in point if lo <= w <= hi], dtype=float)
+            if len(widths) < 2:
+                continue
+            for k, part in enumerate(("bias2", "variance")):
+                est = _loglog_slopes(widths, np.array([[point[w][k] for w in widths]]))[0]
+                draws = _loglog_slopes(widths, np.column_stack([boot[w][k] for w in widths]))
+                low, high = np.quantile(draws, [tail, 1 - tail])
+                slopes.append({"width_lo": lo, "width_hi": hi, "widths": len(widths), "trimmed": trimmed,
+                               "part": part, "slope": float(est), "low": float(low), "high": float(high)})
+    return pd.DataFrame(slopes), pd.DataFrame(per_width)
+
+
+def mechanism_verdict(bias: dict, variance: dict) -> tuple[str, str]:
+    """Does the seed variance fall like N^-1 while bias^2 stays flat? ``bias``, ``variance``: rows
+    of :func:`mechanism_slopes`. Returns (``HOLDS``, ``FAILS`` or ``UNDECIDED``, a LaTeX
+    sentence saying why).
+
+    The variance falls like N^-1 when its slope's whole interval lies within a factor
+    ``EXPONENT_FACTOR`` of -1 (the claims registry's exponent margin); the bias stays flat when
+    its slope's whole interval lies within ``FLAT_BIAS`` of 0, halfway to the variance's -1. An
+    interval wholly outside either band fails the prediction; one that straddles a band's edge
+    leaves it undecided.
+    """
+    band = (ENSEMBLING_VARIANCE_SLOPE * EXPONENT_FACTOR, ENSEMBLING_VARIANCE_SLOPE / EXPONENT_FACTOR)
+    var_in = band[0] <= variance["low"] and variance["high"] <= band[1]
+    var_out = variance["high"] < band[0] or variance["low"] > band[1]
+    bias_in = -FLAT_BIAS < bias["low"] and bias["high"] < FLAT_BIAS
+    bias_out = bias["high"] < -FLAT_BIAS or bias["low"] > FLAT_BIAS
+    if var_in and bias_in:
+        return HOLDS, ("Yes: the seed variance falls like $N^{-1}$ and the bias stays flat, as ticket ensembling "
+                       "predicts")
+    reasons = []
+    if not var_in:
+        pace = "faster" if variance["high"] < band[0] else "more slowly" if variance["low"] > band[1] else None
+        reasons.append(f"the seed variance falls {pace} than $N^{{-1}}$" if pace else
+                       "the seed variance's slope straddles the edge of $-1$'s band")
+    if not bias_in:
+        reasons.append(("the bias does not stay flat: it " + ("falls" if bias["high"] < 0 else "rises") + " with width")
+                       if bias_out else "the bias's slope straddles the edge of the flat band")
+    if bias["high"] < variance["low"]:
+        reasons.append("width removes bias faster than variance, the opposite of what ticket ensembling predicts")
+    if var_out or bias_out:
+        return FAILS, "No: " + "; ".join(reasons)
+    return UNDECIDED, "Undecided at this run's noise: " + "; ".join(reasons)
+
+
 def seed_ensembles(grids: list[tuple[str, pd.DataFrame, NetParams]],
                    test_sets: dict[str, tuple[np.ndarray, np.ndarray]],
                    settings: BiasVarianceSettings) -> dict[str, pd.DataFrame]:
@@ -89,10 +210,14 @@ def seed_ensembles(grids: list[tuple[str, pd.DataFrame, NetParams]],
 
     ``grids``: (family, per-seed summary, parameters) of each grid file; ``test_sets``: the
     test inputs and targets of each target. Diverged nets are left out. Returns frames
-    ``decomposition`` (one row per grid file) and ``ensembles`` (one row per width and k).
+    ``decomposition`` (one row per grid file), ``ensembles`` (one row per width and k), and the
+    mechanism test on the ``scaling`` family (:func:`mechanism_slopes`, with ``target`` and
+    ``activation`` columns): ``mechanism`` (slopes) and ``mechanism_widths``.
     """
     rng = np.random.default_rng(settings.seed)
     rows, curves = [], []
+    residuals: dict[tuple[str, str], dict[int, np.ndarray]] = {}
+    lo, hi = min(r[0] for r in settings.slope_ranges), max(r[1] for r in settings.slope_ranges)
     for family, summary, params in grids:
         keep = ~summary["diverged"].to_numpy(bool)
         first = summary.iloc[0]
@@ -106,5 +231,15 @@ def seed_ensembles(grids: list[tuple[str, pd.DataFrame, NetParams]],
                      "median_test_loss": float(np.median(losses))})
         if family == "scaling" and key["width"] in settings.ensemble_widths:
             curves.append(ensemble_losses(pred, y, settings.ensemble_sizes, settings.draws, rng).assign(**key))
+        if family == "scaling" and lo <= key["width"] <= hi:
+            residuals.setdefault((key["target"], key["activation"]), {})[key["width"]] = pred - y
     frame = pd.DataFrame(rows).sort_values(["family", "target", "activation", "width"], ignore_index=True)
-    return {"decomposition": frame, "ensembles": pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()}
+    mechanism = {"mechanism": [], "mechanism_widths": []}
+    for (target, activation), by_width in sorted(residuals.items()):
+        parts = mechanism_slopes(by_width, settings.slope_ranges, settings.trim, settings.bootstrap,
+                                 settings.confidence, rng)
+        for name, part in zip(mechanism, parts):
+            mechanism[name].append(part.assign(target=target, activation=activation))
+    return {"decomposition": frame, "ensembles": pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
+            **{name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+               for name, parts in mechanism.items()}}

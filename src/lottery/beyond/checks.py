@@ -11,6 +11,10 @@ def config_errors(config: dict) -> list[str]:
     if missing:
         errors.append(f"config key 'beyond.bias_variance.ensemble_widths' holds {missing}; allowed: widths of "
                       f"'scaling.widths' {grid}")
+    reversed_ranges = [r for r in beyond["bias_variance"]["slope_ranges"] if r[0] >= r[1]]
+    if reversed_ranges:
+        errors.append(f"config key 'beyond.bias_variance.slope_ranges' holds {reversed_ranges}; allowed: ranges "
+                      f"[lo, hi] with lo < hi")
     if beyond["imp"]["prune"]["rewind_step"] > beyond["imp"]["train"]["steps"]:
         errors.append(f"config key 'beyond.imp.prune.rewind_step' ({beyond['imp']['prune']['rewind_step']}) exceeds "
                       f"'beyond.imp.train.steps' ({beyond['imp']['train']['steps']}); allowed: 0 to steps")

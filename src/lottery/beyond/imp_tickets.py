@@ -4,10 +4,10 @@ track its independent lottery tickets ([LT] Fig 12; [AR] Figs 3, S1)?
 One job prunes the width-N nets of one activation, initialised at the [LT] grid's seed
 addresses (:mod:`lottery.beyond.masked_imp`). The same dense nets are split into mirror-pair
 tickets ([LT]'s analysis): the participation ratio of the tickets' error correlations is
-the number of independent tickets, each worth 4 weights (``w_i, w_j, v_i, v_j``). A mirror
-pair is kept together in a round when its two neurons are both alive or both dead (a neuron
-is alive while its output weight and an input weight survive); chance, if fates were
-independent, is ``p^2 + (1 - p)^2`` for a fraction p of paired neurons alive.
+the number of independent tickets, each worth 4 weights (``w_i, w_j, v_i, v_j``). Each neuron's fate in every round
+(alive while its output weight and an input weight survive) is stored with the dense net's
+``|w|``, ``|v|`` and mirror partner, so the pairs' baselines (:mod:`lottery.beyond.pair_fates`)
+are computed after training and can change without retraining.
 """
 from __future__ import annotations
 
@@ -53,21 +53,22 @@ class ImpJob:
         return cls(activation=activation, imp=imp, **{k: settings[k] for k in keys})
 
 
-def pair_fates(w: np.ndarray, b: np.ndarray, alive: np.ndarray) -> pd.DataFrame:
-    """Per (net, round): how many of the dense nets' mirror pairs are kept together, vs chance.
+def neuron_fates(w: np.ndarray, b: np.ndarray, v: np.ndarray, alive: np.ndarray) -> pd.DataFrame:
+    """One row per (net, round, neuron): alive or not, with the dense net's ``|w|``, ``|v|`` and
+    mirror partner (-1: none).
 
-    ``w, b [S, N]`` of the trained dense nets, ``alive [R, S, N]``.
+    ``w, b, v [S, N]`` of the trained dense nets (scalar input), ``alive [R, S, N]``.
     """
-    rows = []
-    for s in range(w.shape[0]):
-        pairs = np.array([p for p in mirror_pairs(w[s], b[s]) if len(p) == 2]).reshape(-1, 2)
-        for r in range(alive.shape[0]):
-            fate = alive[r, s][pairs]
-            p = fate.mean() if len(pairs) else np.nan
-            rows.append({"seed_index": s, "round": r, "pairs": len(pairs),
-                         "together": float(np.mean(fate[:, 0] == fate[:, 1])) if len(pairs) else np.nan,
-                         "both_alive": int(np.sum(fate.all(1))), "chance": p**2 + (1 - p) ** 2})
-    return pd.DataFrame(rows)
+    rounds, seeds, width = alive.shape
+    partner = np.full((seeds, width), -1)
+    for s in range(seeds):
+        for pair in mirror_pairs(w[s], b[s]):
+            if len(pair) == 2:
+                partner[s, list(pair)] = pair[::-1]
+    grid = np.indices(alive.shape).reshape(3, -1)
+    tile = lambda a: np.broadcast_to(a, alive.shape).reshape(-1)  # noqa: E731  (dense values, every round)
+    return pd.DataFrame({"seed_index": grid[1], "round": grid[0], "neuron": grid[2], "alive": alive.reshape(-1),
+                         "abs_w": tile(np.abs(w)), "abs_v": tile(np.abs(v)), "partner": tile(partner)})
 
 
 def ticket_counts(w: np.ndarray, b: np.ndarray, act, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
@@ -84,9 +85,8 @@ def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None
     """IMP on the job's x^2 nets and the splitting of their dense versions into tickets;
     checkpointed after every round when ``checkpoint`` is given.
 
-    Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters,
-    effective tickets, mirror pairs at the best round) and ``pairs`` (mirror pairs kept
-    together per seed and round), each with an ``activation`` column.
+    Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters and
+    effective tickets) and ``neurons`` (:func:`neuron_fates`), each with an ``activation`` column.
     """
     start = start_grid(data, TARGET, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
                        job.threads)
@@ -97,12 +97,11 @@ def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None
     frame = rounds_frame(rounds, seeds)
     dense = rounds[0].params.numpy()
     w, b = dense["w"][:, :, 0], dense["b"]
-    fates = pair_fates(w, b, np.stack([rd.alive() for rd in rounds])).assign(seed=lambda f: seeds[f["seed_index"]])
+    fates = neuron_fates(w, b, dense["v"], np.stack([rd.alive() for rd in rounds]))
     x = np.linspace(job.x_min, job.x_max, job.curve_points)
     tickets = ticket_counts(w, b, act.numpy(job.negative_slope), x, get_target(TARGET)(x[:, None]))
     best = best_rounds(frame).merge(tickets.assign(seed=seeds).drop(columns="seed_index"), on="seed")
-    at_best = fates.merge(best[["seed", "round"]], on=["seed", "round"])
-    best = best.merge(at_best[["seed", "pairs", "together", "both_alive", "chance"]], on="seed")
     best["ticket_weights"] = WEIGHTS_PER_TICKET * best["effective_tickets"]
-    frames = {"rounds": frame, "best": best, "pairs": fates.drop(columns="seed_index")}
+    frames = {"rounds": frame, "best": best,
+              "neurons": fates.assign(seed=seeds[fates["seed_index"]]).drop(columns="seed_index")}
     return {k: f.assign(activation=job.activation) for k, f in frames.items()}

@@ -9,7 +9,8 @@ from matplotlib.ticker import MaxNLocator
 from lottery.core.style import label_widths, plt
 from lottery.liu_tegmark.activations import get_activation
 
-FORM_STYLES = {"M1": ("tab:gray", "-"), "M2": ("tab:red", "--"), "M3": ("tab:green", "-."), "M4": ("tab:purple", ":")}
+FORM_STYLES = {"M1": ("tab:gray", "-"), "M2": ("tab:red", "--"), "M3": ("tab:green", "-."), "M4": ("tab:purple", ":"),
+               "tail": ("tab:orange", (0, (5, 1, 1, 1)))}
 
 
 def _act(name: str) -> tuple[str, str]:
@@ -18,8 +19,9 @@ def _act(name: str) -> tuple[str, str]:
 
 
 def plot_scaling_forms(fits: pd.DataFrame, medians: pd.DataFrame, curves: pd.DataFrame) -> plt.Figure:
-    """x^2 medians with the four forms (fitted on the open points, judged on the filled ones),
-    and every curve's extrapolation error per form with its bootstrap interval."""
+    """x^2 medians with the four forms and the tail power law (fitted on the open points, the
+    tail law on the widest of them only; judged on the filled ones), and every curve's
+    extrapolation error per contestant with its bootstrap interval."""
     main = medians[medians["family"] == "scaling"]
     activations = sorted(main["activation"].unique())
     fig, axes = plt.subplots(1, len(activations) + 1, figsize=(3.3 * (len(activations) + 1), 3.0))
@@ -46,7 +48,7 @@ def plot_scaling_forms(fits: pd.DataFrame, medians: pd.DataFrame, curves: pd.Dat
     for k, (form, g) in enumerate(done.groupby("form")):
         col, _ = FORM_STYLES[form]
         x = np.array([position[label(*key)] for key in g[["family", "target", "activation"]].itertuples(index=False)])
-        x = x + (k - 1.5) * 0.15
+        x = x + (k - (len(FORM_STYLES) - 1) / 2) * 0.15
         err = np.vstack([g["extrapolation_error"] - g["extrapolation_error_low"],
                          g["extrapolation_error_high"] - g["extrapolation_error"]]).clip(0)
         ax.errorbar(x, g["extrapolation_error"], yerr=np.where(np.isfinite(err), err, 0), fmt="o", ms=3, color=col,
@@ -96,7 +98,8 @@ def plot_bias_variance(decomposition: pd.DataFrame, ensembles: pd.DataFrame) -> 
 
 def plot_imp_tickets(rounds: pd.DataFrame, best: pd.DataFrame, pairs: pd.DataFrame) -> plt.Figure:
     """Test loss vs remaining weights, effective parameters vs 4 x effective tickets per seed,
-    and the share of mirror pairs kept together per round against chance."""
+    and the share of mirror pairs kept together per round against magnitude-matched decoys and
+    independent fates (informative rounds only: some neurons alive, some dead)."""
     fig, axes = plt.subplots(1, 3, figsize=(10.0, 3.0))
     for activation, g in rounds.groupby("activation"):
         name, color = _act(activation)
@@ -107,17 +110,18 @@ def plot_imp_tickets(rounds: pd.DataFrame, best: pd.DataFrame, pairs: pd.DataFra
         axes[0].fill_between(q["weights"], q["lo"], q["hi"], color=color, alpha=0.2)
         b = best[best["activation"] == activation]
         axes[1].scatter(b["ticket_weights"], b["effective_params"], s=10, color=color, label=name)
-        p = pairs[(pairs["activation"] == activation) & (pairs["round"] > 0)].groupby("round")[["together", "chance"]]
-        p = p.mean()
-        axes[2].plot(p.index, p["together"], "o-", color=color, ms=3, label=f"{name} kept together")
-        axes[2].plot(p.index, p["chance"], ":", color=color, label=f"{name} chance")
+        p = pairs[(pairs["activation"] == activation) & pairs["informative"]].groupby("round")
+        p = p[["together", "decoy", "chance"]].mean()
+        axes[2].plot(p.index, p["together"], "o-", color=color, ms=3, label=f"{name} mirror pairs")
+        axes[2].plot(p.index, p["decoy"], "--", color=color, label=f"{name} decoys")
+        axes[2].plot(p.index, p["chance"], ":", color=color, lw=0.8, label=f"{name} independent")
     axes[0].set(xscale="log", yscale="log", xlabel="remaining weights", ylabel="test loss (median, IQR)",
                 title="IMP on $x^2$ nets")
     lim = [0, max(best["ticket_weights"].max(), best["effective_params"].max()) * 1.05]
     axes[1].plot(lim, lim, "k:", lw=0.8)
     axes[1].set(xlabel="4 x effective tickets (splitting)", ylabel="effective parameters (IMP)",
                 title="per seed")
-    axes[2].set(ylim=(0, 1.02), xlabel="IMP round", ylabel="mirror pairs kept together", title="pairs' shared fate")
+    axes[2].set(ylim=(0, 1.02), xlabel="IMP round", ylabel="pairs sharing their fate", title="pairs' shared fate")
     axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes:
         ax.legend(fontsize=6)

@@ -8,11 +8,16 @@ a fit on the smaller widths predicts the held-out larger ones.
 * M4 ``(e - e_inf) / (e0 - e)^a = b N^c``: M2 that also bends towards ``e0`` (the loss of
   the best constant prediction) at small N. The chapter's translation prints it as
   ``e - e_inf = b N^c + (e0 - e)^a``; we use the source paper's form.
+* ``tail``: M1 fitted on the fitted widths from ``tail_from`` on only, as [LT] fit their
+  exponent on widths 10-50; a contestant, not one of the chapter's forms.
 
 ``c < 0`` in every form. Losses span decades, so forms are fitted by least squares on log
 loss (:func:`scipy.optimize.least_squares`, several starts, bounds that keep each form
-meaningful). M4 is implicit in ``e``: it is fitted on its residual ``h`` divided by
-``dh/d log e``, which is the log-loss residual to first order, and predicted by bisection.
+meaningful). M4 is implicit in ``e``: it is predicted by bisection and fitted on the same
+log-loss residual as the others. A form that contains another (M2 and M3 contain M1, M4
+contains M2) also starts from that form's fit, so it never fits worse than the form it
+contains. Every fit records which parameters sit at a bound: such a fit is a boundary
+solution (M4 at ``a = 0`` is M2, M3's ``c`` at ``C_MIN`` is a cliff), and the report says so.
 Intervals resample seeds with replacement at every width, recompute the medians and refit
 every form, warm-started from the point fit.
 """
@@ -27,23 +32,32 @@ from scipy.optimize import least_squares
 from lottery.liu_tegmark.analysis.scaling import converged
 
 FORMS = ("M1", "M2", "M3", "M4")
-FORM_PARAMS = {"M1": ("b", "c"), "M2": ("b", "c", "e_inf"), "M3": ("b", "c", "g"), "M4": ("b", "c", "e_inf", "a")}
+TAIL = "tail"
+CONTESTANTS = (*FORMS, TAIL)
+FORM_PARAMS = {"M1": ("b", "c"), "M2": ("b", "c", "e_inf"), "M3": ("b", "c", "g"), "M4": ("b", "c", "e_inf", "a"),
+               TAIL: ("b", "c")}
+THETA_NAMES = {"M1": ("b", "c"), "M2": ("b", "c", "e_inf"), "M3": ("b", "c", "g"), "M4": ("b", "c", "e_inf", "a")}
 PARAMS = ("b", "c", "e_inf", "g", "a")
+BOUND_TOL = 1e-3  # a parameter within this fraction of its bounded range from a bound sits at it
 C_MIN = -20.0  # steepest exponent any bounded form may take
 A_MAX = 20.0
 LOG_G = (-50.0, 10.0)
+# form: (the form it contains, the value of its extra parameter that reduces it to that form)
+NESTED = {"M2": ("M1", 0.0), "M3": ("M1", LOG_G[0]), "M4": ("M2", 0.0)}
 E0_MARGIN = 1.05  # e0 is raised this far above the largest median when a net does worse than a constant
 TIE = 0.002  # extrapolation errors (decades) this close to the best share a resample's win
 
 
 @dataclass(frozen=True)
 class FormsSettings:
-    """Config ``beyond.forms``: widths held out, resamples, interval level, resampling seed."""
+    """Config ``beyond.forms``: widths held out, resamples, interval level, resampling seed, and
+    the narrowest width of the tail power law's fit."""
 
     held_out: int
     bootstrap: int
     confidence: float
     seed: int
+    tail_from: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class FormFit:
     form: str
     theta: np.ndarray
     cost: float
+    at_bound: tuple[str, ...] = ()
 
     def params(self) -> dict[str, float]:
         """Natural parameters; those the form does not have are NaN."""
@@ -67,6 +82,17 @@ class FormFit:
         return out
 
 
+def bounds_hit(form: str, theta: np.ndarray, lo: list[float], hi: list[float]) -> tuple[str, ...]:
+    """``"name:lower"`` / ``"name:upper"`` for each parameter of a fit that sits at a finite bound."""
+    hits = []
+    for name, x, low, high in zip(THETA_NAMES[form], theta, lo, hi):
+        span = high - low if np.isfinite(high - low) else max(abs(low), abs(high), 1.0)
+        for side, bound in (("lower", low), ("upper", high)):
+            if np.isfinite(bound) and abs(x - bound) <= BOUND_TOL * span:
+                hits.append(f"{name}:{side}")
+    return tuple(hits)
+
+
 def _m4_solve(theta: np.ndarray, log_n: np.ndarray, e0: float) -> np.ndarray:
     """The loss M4 implies at each width: the root of ``log(e - e_inf) - a log(e0 - e) = log b + c log N``.
 
@@ -77,9 +103,10 @@ def _m4_solve(theta: np.ndarray, log_n: np.ndarray, e0: float) -> np.ndarray:
     span = e0 - e_inf
     target = log_b + c * log_n - (1 - a) * np.log(span)
     lo, hi = np.full_like(log_n, -400.0), np.zeros_like(log_n)
-    for _ in range(200):
+    for _ in range(64):  # 400 / 2^64: below double precision in log(e - e_inf)
         mid = (lo + hi) / 2
-        above = mid - a * np.log1p(-np.exp(mid)) > target
+        with np.errstate(divide="ignore"):  # at u = 0 (e = e0) the left side is +inf: the root lies below
+            above = mid - a * np.log1p(-np.exp(mid)) > target
         hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
     return e_inf + np.exp((lo + hi) / 2) * span
 
@@ -88,7 +115,7 @@ def predict(form: str, theta: np.ndarray, widths: np.ndarray, e0: float) -> np.n
     """The loss a fitted form predicts at ``widths``."""
     log_n = np.log(np.asarray(widths, dtype=float))
     log_b, c = theta[0], theta[1]
-    if form == "M1":
+    if form in ("M1", TAIL):
         return np.exp(log_b + c * log_n)
     if form == "M2":
         return theta[2] + np.exp(log_b + c * log_n)
@@ -96,17 +123,12 @@ def predict(form: str, theta: np.ndarray, widths: np.ndarray, e0: float) -> np.n
         return np.exp(log_b - c * np.log(np.exp(-log_n) + np.exp(theta[2])))
     if form == "M4":
         return _m4_solve(theta, log_n, e0)
-    raise ValueError(f"unknown scaling form {form!r}; choose one of {FORMS}")
+    raise ValueError(f"unknown scaling form {form!r}; choose one of {CONTESTANTS}")
 
 
 def _residual(theta: np.ndarray, form: str, log_n: np.ndarray, log_e: np.ndarray, e0: float) -> np.ndarray:
-    """Predicted minus measured log loss (M4: its first-order equivalent, see the module doc)."""
-    if form != "M4":
-        return np.log(predict(form, theta, np.exp(log_n), e0)) - log_e
-    log_b, c, e_inf, a = theta
-    e = np.exp(log_e)
-    h = np.log(e - e_inf) - a * np.log(e0 - e) - log_b - c * log_n
-    return -h / (e / (e - e_inf) + a * e / (e0 - e))
+    """Predicted minus measured log loss."""
+    return np.log(predict(form, theta, np.exp(log_n), e0)) - log_e
 
 
 def _line(log_n: np.ndarray, log_y: np.ndarray) -> tuple[float, float]:
@@ -140,24 +162,32 @@ def _starts(form: str, log_n: np.ndarray, e: np.ndarray, e0: float) -> list[np.n
 
 
 def fit_form(form: str, widths: np.ndarray, losses: np.ndarray, e0: float,
-             starts: list[np.ndarray] | None = None) -> FormFit | None:
+             starts: list[np.ndarray] | None = None, contained: FormFit | None = None) -> FormFit | None:
     """The lowest-cost least-squares fit of ``form`` to (width, loss) points, or None if it has
-    more parameters than there are points (or M4 meets a loss at or above ``e0``)."""
+    more parameters than there are points (or M4 meets a loss at or above ``e0``).
+
+    ``starts`` replace the default starting vectors; ``contained``, the fit of the form that
+    ``form`` contains (:data:`NESTED`), adds that fit as one more start, so ``form`` fits at
+    least as well.
+    """
     widths, losses = np.asarray(widths, dtype=float), np.asarray(losses, dtype=float)
     if len(widths) < len(FORM_PARAMS[form]) or (form == "M4" and np.any(losses >= e0)):
         return None
     log_n, log_e = np.log(widths), np.log(losses)
-    if form == "M1":
+    if form in ("M1", TAIL):
         b, c = _line(log_n, log_e)
         theta = np.array([b, c])
         return FormFit(form, theta, float(np.sum(_residual(theta, form, log_n, log_e, e0) ** 2) / 2))
     lo, hi = _bounds(form, losses.min())
+    starts = list(starts if starts is not None else _starts(form, log_n, losses, e0))
+    if contained is not None:
+        starts.append(np.append(contained.theta, NESTED[form][1]))
     best = None
-    for x0 in starts if starts is not None else _starts(form, log_n, losses, e0):
+    for x0 in starts:
         res = least_squares(_residual, np.clip(x0, lo, hi), bounds=(lo, hi), args=(form, log_n, log_e, e0),
                             x_scale="jac")
         if best is None or res.cost < best.cost:
-            best = FormFit(form, res.x, float(res.cost))
+            best = FormFit(form, res.x, float(res.cost), bounds_hit(form, res.x, lo, hi))
     return best
 
 
@@ -174,27 +204,41 @@ def split_widths(widths: list[int], held_out: int) -> tuple[list[int], list[int]
     return widths[:keep], widths[keep:]
 
 
-def _fit_all(fit_w: np.ndarray, fit_e: np.ndarray, e0: float,
+def tail_mask(fit_widths: np.ndarray, tail_from: int) -> np.ndarray:
+    """The fitted widths the tail power law uses: those from ``tail_from`` on."""
+    return np.asarray(fit_widths) >= tail_from
+
+
+def _fit_all(fit_w: np.ndarray, fit_e: np.ndarray, e0: float, tail_from: int,
              warm: dict[str, FormFit | None] | None = None) -> dict[str, FormFit | None]:
-    out = {}
-    for form in FORMS:
+    """Every contestant's fit; with ``warm`` (the point fits), each starts from its point fit
+    (and from the fit of the form it contains), and contestants without a point fit are skipped."""
+    out: dict[str, FormFit | None] = {}
+    tail = tail_mask(fit_w, tail_from)
+    for form in CONTESTANTS:
         start = warm.get(form) if warm else None
         if warm is not None and start is None:
             out[form] = None
             continue
-        out[form] = fit_form(form, fit_w, fit_e, e0, None if start is None else [start.theta])
+        if form == TAIL:
+            out[form] = fit_form(form, fit_w[tail], fit_e[tail], e0) if tail.sum() >= 2 else None
+            continue
+        contained = out.get(NESTED[form][0]) if form in NESTED else None
+        out[form] = fit_form(form, fit_w, fit_e, e0, None if start is None else [start.theta], contained)
     return out
 
 
 def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int, n_boot: int,
-                confidence: float, rng: np.random.Generator) -> pd.DataFrame:
-    """Every form fitted to one curve's medians, with extrapolation errors and bootstrap intervals.
+                confidence: float, rng: np.random.Generator, tail_from: int = 10) -> pd.DataFrame:
+    """Every contestant fitted to one curve's medians, with extrapolation errors and bootstrap intervals.
 
-    One row per form: the fit and held-out widths, natural parameters and their intervals,
-    in-sample and extrapolation errors (decades) and ``win_rate``, the fraction of resamples
-    in which the form extrapolates best (of forms within ``TIE`` of the best, those with the
-    fewest parameters share the win: a form must earn its extra parameters). A form with too
-    few widths has ``fitted`` False.
+    One row per contestant (:data:`CONTESTANTS`): its fit and held-out widths, natural
+    parameters and their intervals, in-sample and extrapolation errors (decades), ``win_rate``,
+    the fraction of resamples in which it extrapolates best (of contestants within ``TIE`` of the
+    best, those with the fewest parameters share the win: a form must earn its extra
+    parameters), ``at_bound`` (the point fit's parameters at a bound, ``"name:side"`` joined by
+    spaces) and ``bound_share`` (the fraction of resamples whose fit has one). A contestant
+    with too few widths has ``fitted`` False.
     """
     fit_widths, test_widths = split_widths(list(losses_by_width), held_out)
     samples = {w: np.asarray(losses_by_width[w]) for w in fit_widths + test_widths}
@@ -205,12 +249,12 @@ def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int
         return np.array([med[w] for w in fit_widths]), np.array([med[w] for w in test_widths])
 
     fit_e, test_e = medians(False)
-    point = _fit_all(fw, fit_e, e0)
-    boot = {f: {"c": [], "e_inf": [], "g": [], "a": [], "error": []} for f in FORMS}
-    wins = dict.fromkeys(FORMS, 0)
+    point = _fit_all(fw, fit_e, e0, tail_from)
+    boot = {f: {"c": [], "e_inf": [], "g": [], "a": [], "error": [], "bound": []} for f in CONTESTANTS}
+    wins = dict.fromkeys(CONTESTANTS, 0)
     for _ in range(n_boot if test_widths else 0):
         bf, bt = medians(True)
-        fits = _fit_all(fw, bf, e0, warm=point)
+        fits = _fit_all(fw, bf, e0, tail_from, warm=point)
         errors = {}
         for form, fit in fits.items():
             if fit is None:
@@ -220,6 +264,7 @@ def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int
             for key in ("c", "e_inf", "g", "a"):
                 boot[form][key].append(p[key])
             boot[form]["error"].append(errors[form])
+            boot[form]["bound"].append(bool(fit.at_bound))
         best = min(errors.values(), default=np.inf)
         tied = [f for f, err in errors.items() if err <= best + TIE]
         simplest = [f for f in tied if len(FORM_PARAMS[f]) == min(len(FORM_PARAMS[t]) for t in tied)]
@@ -227,13 +272,16 @@ def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int
             wins[form] += 1 / len(simplest)
     tail = (1 - confidence) / 2
     rows = []
-    for form in FORMS:
+    in_tail = tail_mask(fw, tail_from)
+    for form in CONTESTANTS:
         fit = point[form]
-        row = {"form": form, "fit_widths": " ".join(map(str, fit_widths)),
-               "held_out_widths": " ".join(map(str, test_widths)), "n_fit": len(fit_widths), "e0": e0,
-               "fitted": fit is not None}
+        own = in_tail if form == TAIL else np.ones(len(fw), bool)
+        row = {"form": form, "fit_widths": " ".join(str(w) for w, keep in zip(fit_widths, own) if keep),
+               "held_out_widths": " ".join(map(str, test_widths)), "n_fit": int(own.sum()), "e0": e0,
+               "fitted": fit is not None, "at_bound": " ".join(fit.at_bound) if fit else "",
+               "bound_share": float(np.mean(boot[form]["bound"])) if boot[form]["bound"] else np.nan}
         row.update(fit.params() if fit else dict.fromkeys(PARAMS, np.nan))
-        row["fit_error"] = log10_error(predict(form, fit.theta, fw, e0), fit_e) if fit else np.nan
+        row["fit_error"] = log10_error(predict(form, fit.theta, fw[own], e0), fit_e[own]) if fit else np.nan
         row["extrapolation_error"] = (log10_error(predict(form, fit.theta, tw, e0), test_e)
                                       if fit and test_widths else np.nan)
         for key in ("c", "e_inf", "g", "a", "error"):
@@ -269,8 +317,8 @@ def forms_table(summary: pd.DataFrame, e0_by_target: dict[str, float],
             continue
         med = {w: float(np.median(v)) for w, v in by_width.items()}
         e0 = max(e0_by_target[key[1]], E0_MARGIN * max(med.values()))
-        fits.append(curve_forms(by_width, e0, settings.held_out, settings.bootstrap, settings.confidence, rng)
-                    .assign(**dict(zip(keys, key))))
+        fits.append(curve_forms(by_width, e0, settings.held_out, settings.bootstrap, settings.confidence, rng,
+                                settings.tail_from).assign(**dict(zip(keys, key))))
         _, test_widths = split_widths(list(by_width), settings.held_out)
         medians.append(pd.DataFrame({**dict(zip(keys, key)), "width": list(med), "median_test_loss": list(med.values()),
                                      "held_out": [w in test_widths for w in med]}))
@@ -292,6 +340,6 @@ def form_curves(fits: pd.DataFrame, points: int = 60) -> pd.DataFrame:
 def _theta(form: str, p: dict) -> np.ndarray:
     """The fitting vector of a form from its natural parameters (the inverse of ``FormFit.params``)."""
     theta = [np.log(p["b"]), p["c"]]
-    extra = {"M1": [], "M2": [p["e_inf"]], "M3": [np.log(p["g"]) if p.get("g", 0) > 0 else LOG_G[0]],
+    extra = {"M1": [], TAIL: [], "M2": [p["e_inf"]], "M3": [np.log(p["g"]) if p.get("g", 0) > 0 else LOG_G[0]],
              "M4": [p["e_inf"], p["a"]]}[form]
     return np.array(theta + extra, dtype=float)

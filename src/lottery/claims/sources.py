@@ -20,4 +20,5 @@ RESULT_FILES: dict[str, str] = {
     "imp_summary": "imp/summary.h5",
     "imp_calibration": "imp/calibration.h5",
     "imp_figs3_summary": "imp/figs3_summary.h5",
+    "beyond_bias_variance": "beyond/bias_variance.h5",
 }

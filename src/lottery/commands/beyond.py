@@ -23,14 +23,17 @@ def _test_sets(paths: list[str]) -> dict:
     return {Path(p).stem: (d.x_test, d.y_test) for p in paths for d in [load_regression_data(p)]}
 
 
-def _imp_frames(paths: list[str]) -> list:
-    """The ``rounds``, ``best`` and ``pairs`` frames of every IMP job, concatenated."""
+def _imp_frames(paths: list[str]) -> dict:
+    """The ``rounds`` and ``best`` frames of every IMP job, concatenated, and the mirror pairs'
+    fates per round computed from their ``neurons``."""
     import pandas as pd
 
+    from lottery.beyond.pair_fates import pair_fates
     from lottery.core.storage import read_frames
 
-    parts = [read_frames(p, "rounds", "best", "pairs") for p in paths]
-    return [pd.concat(frames, ignore_index=True) for frames in zip(*parts)]
+    keys = ("rounds", "best", "neurons")
+    frames = dict(zip(keys, (pd.concat(f, ignore_index=True) for f in zip(*(read_frames(p, *keys) for p in paths)))))
+    return {"rounds": frames["rounds"], "best": frames["best"], "pairs": pair_fates(frames["neurons"])}
 
 
 @command("beyond-scaling-forms", ("--summary", PAIRS), ("--data", MANY), ("--settings", REQ), ("--out", REQ))
@@ -110,20 +113,22 @@ def fig_beyond_imp_tickets(args: argparse.Namespace) -> None:
     from lottery.beyond.plots import plot_imp_tickets
     from lottery.core.style import save_figure
 
-    save_figure(plot_imp_tickets(*_imp_frames(args.imp)), args.out)
+    save_figure(plot_imp_tickets(**_imp_frames(args.imp)), args.out)
 
 
-@command("beyond-tex", ("--forms", REQ), ("--bias-variance", REQ), ("--imp", MANY), ("--settings", REQ),
-         ("--macros", REQ), ("--table", REQ))
+@command("beyond-tex", ("--forms", REQ), ("--bias-variance", REQ), ("--imp", MANY), ("--grid-summary", REQ),
+         ("--settings", REQ), ("--macros", REQ), ("--table", REQ), ("--mechanism-table", REQ))
 def beyond_tex(args: argparse.Namespace) -> None:
-    """The scaling-form table and every number of the "beyond both papers" section."""
-    from lottery.beyond.report import ReportSettings, beyond_macros, forms_table
-    from lottery.core.storage import read_frames
+    """The scaling-form and mechanism tables and every number of the "beyond both papers" section."""
+    from lottery.beyond.report import ReportSettings, beyond_macros, forms_table, mechanism_table
+    from lottery.core.storage import read_frame, read_frames
     from lottery.core.texmacros import write_tex
 
+    settings = settings_as(args, ReportSettings)
     fits, medians = read_frames(args.forms, "fits", "medians")
-    decomposition, ensembles = read_frames(args.bias_variance, "decomposition", "ensembles")
-    _, best, pairs = _imp_frames(args.imp)
-    write_tex(forms_table(fits), args.table)
-    write_tex(beyond_macros(fits, medians, decomposition, ensembles, best, pairs, settings_as(args, ReportSettings)),
-              args.macros)
+    keys = ("decomposition", "ensembles", "mechanism", "mechanism_widths")
+    bias_variance = dict(zip(keys, read_frames(args.bias_variance, *keys)))
+    write_tex(forms_table(fits, settings.scales), args.table)
+    write_tex(mechanism_table(bias_variance["mechanism"], settings.trim), args.mechanism_table)
+    write_tex(beyond_macros(fits, medians, bias_variance, _imp_frames(args.imp), read_frame(args.grid_summary, "table"),
+                            settings), args.macros)
