@@ -23,6 +23,8 @@ COLUMNS = ["id", "paper", "group", "where", "short", "claim", "paper_value", "ou
 LONG_REASON = ("the interval [2.16, 2.47] of the bootstrap over 1,000 seeds excludes the paper's 1 " * 3).strip()
 GROUP_LT, GROUP_AR = "[LT] scaling law (Sec. 2, Fig. 1c)", "[AR] calibration (Sec. 4.1, Figs. 5-7)"
 
+WORDS = {o: f"what {o} requires." for o in OUTCOMES}
+
 
 def _row(id: str, verdict: str, group: str = GROUP_LT, **kw) -> dict:
     row = dict(id=id, paper=id.split("-")[0], group=group, where="Fig. 1c", short=f"short {id}", claim=f"claim {id}",
@@ -122,7 +124,7 @@ def test_the_claims_section_compiles_with_the_papers_preamble(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     (tmp_path / "paper" / "generated").mkdir(parents=True)
     (tmp_path / "paper" / "generated" / "claims_table.tex").write_text(latex_table(_rows()))
-    (tmp_path / "paper" / "generated" / "claims_macros.tex").write_text(verdict_macros(_rows(), "At laptop scale."))
+    (tmp_path / "paper" / "generated" / "claims_macros.tex").write_text(verdict_macros(_rows(), "At laptop scale.", WORDS))
     save_figure(plot_verdict_map(_rows()), tmp_path / "figures" / "claims_map_verdicts.pdf")
     preamble = re.findall(r"^\\(?:documentclass|usepackage).*$", (REPO / "paper" / "paper.tex").read_text(), re.M)
     doc = "\n".join([*preamble, r"\input{paper/generated/claims_macros}", r"\begin{document}",
@@ -160,7 +162,7 @@ def _macro(macros: str, name: str) -> str:
 
 
 def test_the_macros_count_findings_apart_from_checks_and_derived_rows() -> None:
-    macros = verdict_macros(_rows(), "Sentence.")
+    macros = verdict_macros(_rows(), "Sentence.", WORDS)
     assert _macro(macros, "ClaimLTAB") == "reproduced" and _macro(macros, "ClaimARUndecided") == "inconclusive at this scale"
     assert _macro(macros, "ClaimARCReason").startswith(r"needs config key imp.\allowbreak{}")
     counts = {o: int(_macro(macros, "Claims" + n))
@@ -177,7 +179,7 @@ def test_the_macros_count_findings_apart_from_checks_and_derived_rows() -> None:
 
 
 def test_macros_used_by_other_sections_are_still_defined() -> None:
-    macros = verdict_macros(_rows(), "Sentence.")
+    macros = verdict_macros(_rows(), "Sentence.", WORDS)
     used = set()
     for tex in (REPO / "paper" / "sections").glob("*.tex"):
         used |= set(re.findall(r"\\(Claims[A-Za-z]*)", tex.read_text()))
@@ -211,3 +213,14 @@ def test_the_command_writes_the_map_from_the_claims_csv(tmp_path: Path) -> None:
     out = tmp_path / "figures" / "claims_map_verdicts.pdf"
     main(["fig-claims-map", "--claims", str(csv), "--out", str(out)])
     assert out.stat().st_size > 5_000 and out.with_suffix(".png").stat().st_size > 5_000
+
+
+def test_the_rules_macro_quotes_the_registry_header_for_every_word() -> None:
+    from lottery.claims.registry import load_header
+    from lottery.claims.report import VERDICT_LABELS, rules_macro
+
+    words = load_header().verdict_words
+    macro = rules_macro(words)
+    assert macro.startswith(r"\newcommand{\ClaimsRules}")
+    assert all(rf"\emph{{{VERDICT_LABELS[w]}}}" in macro for w in words)
+    assert "minimum effect" in macro, "partly's requirement comes from the header"

@@ -144,6 +144,13 @@ def _printed_length(text: str) -> int:
     return len(re.sub(r"\\[A-Za-z]+|[${}^_]", "", str(text)))
 
 
+def rules_macro(verdict_words: dict[str, str]) -> str:
+    """``\\ClaimsRules``: what each verdict word requires, as the registry's header states it, so the
+    paper never restates the rules by hand."""
+    text = "; ".join(rf"\emph{{{VERDICT_LABELS[w]}}}: {tex_text(t.rstrip('.'))}" for w, t in verdict_words.items())
+    return macro_lines({"ClaimsRules": text})
+
+
 def long_cells(rows: pd.DataFrame) -> list[str]:
     """``id: column`` for each cell that takes more than two lines of its column in the paper's
     table: text to shorten in the registry, or our value's detail to move to ``detail``."""
@@ -216,8 +223,8 @@ def _color_lines() -> str:
                    for o, c in VERDICT_COLORS.items())
 
 
-def verdict_macros(rows: pd.DataFrame, sentence: str) -> str:
-    """``\\Claim<Id>`` (the verdict as readers see it), ``\\Claim<Id>Ours`` and ``\\Claim<Id>Reason``
+def verdict_macros(rows: pd.DataFrame, sentence: str, verdict_words: dict[str, str]) -> str:
+    """``\\ClaimsRules`` (what each verdict word requires, from the registry's header), ``\\Claim<Id>`` (the verdict as readers see it), ``\\Claim<Id>Ours`` and ``\\Claim<Id>Reason``
     per claim; the counts per verdict of the independent findings (``\\Claims<Outcome>``), of
     those at the papers' scale (``\\ClaimsPaperScale<Outcome>``) and of each paper's
     (``\\Claims<Paper><Outcome>``), with set-up checks and derived rows counted apart; the scale
@@ -243,4 +250,4 @@ def verdict_macros(rows: pd.DataFrame, sentence: str) -> str:
     untested = rows[(rows["verdict"] == NOT_REPRODUCED) & (rows["causes"] == "")]
     m.update(ClaimsNoCauseTested=str(len(untested)), ClaimsNoCauseTestedIds=_ids(untested),
              ClaimsScale=tex_text(sentence))
-    return macro_lines(m) + _color_lines()
+    return rules_macro(verdict_words) + macro_lines(m) + _color_lines()

@@ -14,6 +14,7 @@ LT_SEEDS, LT_STEPS, LT_WIDE = 1000, 50_000, 10_000
 AR_MIXTURE = {"dim": 100, "n_train": 10_000, "repetitions": 5}
 AR_MIXTURE_EPOCHS = 1000
 AR_REAL_REPETITIONS = 3
+SHORT_NAMES = {"fashion_mnist": "FMNIST", "mnist": "MNIST", "cifar10": "CIFAR-10"}  # the scale column's names
 
 
 def _grid(section: dict) -> tuple[str, str, bool]:
@@ -38,13 +39,13 @@ def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str
         m = setting(config, "imp.mixture")
         full = all(m[k] >= v for k, v in AR_MIXTURE.items()) and m["train"]["epochs"] >= AR_MIXTURE_EPOCHS
         return (f"mixtures D = {m['dim']}, {m['n_train']:,} train points, {m['repetitions']} reps, "
-                f"{m['train']['epochs']:,} epochs"), f"{m['n_train']:,} pts x {m['train']['epochs']:,} ep", full
+                f"{m['train']['epochs']:,} epochs"), f"{m['n_train'] / 1000:g}k pts", full
     if section == "images":
         img = setting(config, "imp.images")
         full = any(d in real_data for d in PAPER_IMAGE_SETS) and img["repetitions"] >= AR_REAL_REPETITIONS
         data = ", ".join(real_data) or "no real data"
         return (f"{data}, {img['repetitions']} reps, {img['train']['epochs']} epochs",
-                f"{data} x {img['train']['epochs']} ep", full)
+                ", ".join(SHORT_NAMES.get(d, d) for d in real_data) or "no data", full)
     raise ValueError(f"unknown config section {section!r}")
 
 

@@ -17,7 +17,7 @@ log = logging.getLogger("lottery")
 def claims(args: argparse.Namespace) -> None:
     """Verdicts of every claim: LaTeX and Markdown tables, a CSV, and one verdict macro per claim."""
     from lottery.claims.evaluate import evaluate
-    from lottery.claims.registry import load_registry
+    from lottery.claims.registry import load_header, load_registry
     from lottery.claims.report import latex_table, long_cells, markdown_table, verdict_macros
     from lottery.claims.scale import scale_sentence
     from lottery.core.texmacros import write_tex
@@ -29,7 +29,7 @@ def claims(args: argparse.Namespace) -> None:
     too_long = long_cells(rows)
     if too_long:
         log.warning("cells longer than two lines of the paper's table: %s", "; ".join(too_long))
-    write_tex(verdict_macros(rows, sentence), args.macros)
+    write_tex(verdict_macros(rows, sentence, load_header().verdict_words), args.macros)
     write_tex(markdown_table(rows, sentence), args.table_md)
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(args.csv, index=False)

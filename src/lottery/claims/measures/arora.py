@@ -138,8 +138,8 @@ def effective_growth_exponent(r: Results, config: dict) -> Measurement:
     lo, hi = best.index.min(), best.index.max()
     g_full, g_eff = full[hi] / full[lo], best[hi] / best[lo]
     k = float(np.log(g_eff) / np.log(g_full))
-    return Measurement(k, f"{d}, P = {lo}-{hi}: {g_full:.0f}x the weights give {g_eff:.1f}x the effective "
-                          f"parameters (exponent {k:.2f})")
+    return Measurement(k, f"exponent {k:.2f}", detail=f"{d}, P = {lo}-{hi}: {g_full:.0f}x the weights give "
+                                                      f"{g_eff:.1f}x the effective parameters")
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -174,8 +174,8 @@ def effective_vs_first_descent(r: Results, config: dict) -> Measurement:
     weights = float(dense["weights"].mean()[bottom])
     best = _real_fcn2(_best(r), config, d)
     eff = float(best[best["width"] >= bottom]["effective_params"].median())
-    return Measurement(eff / weights, f"{d}: {fmt(eff)} vs {fmt(weights)} weights at P = {bottom} "
-                                      f"(ratio {eff / weights:.2f})")
+    return Measurement(eff / weights, f"ratio {eff / weights:.2f}",
+                       detail=f"{d}: {fmt(eff)} effective vs {fmt(weights)} weights at P = {bottom}")
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -238,8 +238,9 @@ def rescue_spread_ratio(r: Results, config: dict) -> Measurement:
     if spread["test_error_full"] == 0:
         raise NotMeasurable("the full models' test errors do not vary with width")
     ratio = float(spread["test_error_pruned"] / spread["test_error_full"])
-    return Measurement(ratio, f"{d}: pruned errors span {spread['test_error_pruned']:.3f}, full "
-                              f"{spread['test_error_full']:.3f} (ratio {ratio:.2f})", degenerate=_same_models(pairs))
+    return Measurement(ratio, f"ratio {ratio:.2f}", degenerate=_same_models(pairs),
+                       detail=f"{d}: pruned errors span {spread['test_error_pruned']:.3f}, full "
+                              f"{spread['test_error_full']:.3f}")
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -281,8 +282,8 @@ def effective_params_median(r: Results, config: dict, dataset: str) -> Measureme
     eff = _effective(r, config, dataset)
     if eff.empty:
         raise NotMeasurable(f"no {dataset} trajectories")
-    return Measurement(float(eff.median()), f"{fmt(eff.median())} (quartiles {fmt(eff.quantile(0.25))}-"
-                                            f"{fmt(eff.quantile(0.75))}, {len(eff)} models)")
+    return Measurement(float(eff.median()), fmt(eff.median()), detail=f"quartiles {fmt(eff.quantile(0.25))}-"
+                                                                     f"{fmt(eff.quantile(0.75))}, {len(eff)} models")
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -336,7 +337,8 @@ def classes_effective_correlation(r: Results, config: dict) -> Measurement:
     """Spearman correlation of the classes kept with the median effective parameters."""
     d, eff = _classes_effective(r, config)
     rho = float(stats.spearmanr(eff.index, eff.to_numpy()).statistic)
-    return Measurement(rho, f"{d}: rho = {rho:+.2f} (" + ", ".join(f"{k}: {fmt(v)}" for k, v in eff.items()) + ")")
+    return Measurement(rho, f"rho = {rho:+.2f}", detail=f"{d}, median effective parameters by classes kept: "
+                                                        + ", ".join(f"{k}: {fmt(v)}" for k, v in eff.items()))
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -344,7 +346,7 @@ def classes_effective_exponent(r: Results, config: dict) -> Measurement:
     """log(effective-parameter ratio) / log(class-count ratio), fewest to most classes (1: linear)."""
     d, eff = _classes_effective(r, config)
     k = float(np.log(eff.iloc[-1] / eff.iloc[0]) / np.log(eff.index[-1] / eff.index[0]))
-    return Measurement(k, f"{d}: {eff.index[0]} to {eff.index[-1]} classes, exponent {k:.2f}")
+    return Measurement(k, f"exponent {k:.2f}", detail=f"{d}: {eff.index[0]} to {eff.index[-1]} classes")
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -359,8 +361,7 @@ def architecture_spread(r: Results, config: dict, dataset: str | None = None) ->
     if len(med) < 2:
         raise NotMeasurable("fewer than two architectures (imp.images.architectures)")
     spread = max(med.values()) / min(med.values())
-    return Measurement(float(spread), f"{d}: " + ", ".join(f"{a} {fmt(v)}" for a, v in med.items())
-                       + f" ({spread:.1f}x)")
+    return Measurement(float(spread), f"{spread:.1f}x", detail=f"{d}: " + ", ".join(f"{a} {fmt(v)}" for a, v in med.items()))
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -500,8 +501,8 @@ def small_dense_ece_gap(r: Results, config: dict) -> Measurement:
         bottom = _first_descent_bottom(dense["test_error"].mean())
         gaps[t] = (bottom, float(dense["ece"].mean()[bottom]), float(pruned[t]))
     worst = max(abs(s - p) for _, s, p in gaps.values())
-    return Measurement(worst, ", ".join(f"{t}: P = {b} {s:.3f} vs pruned {p:.3f}" for t, (b, s, p) in gaps.items()),
-                       degenerate=_same_models(models))
+    return Measurement(worst, f"largest gap {worst:.3f}", degenerate=_same_models(models),
+                       detail=", ".join(f"{t}: P = {b} {s:.3f} vs pruned {p:.3f}" for t, (b, s, p) in gaps.items()))
 
 
 def _calibration_pairs(r: Results, config: dict) -> tuple[str, pd.DataFrame]:
@@ -530,8 +531,8 @@ def real_confidence_pattern(r: Results, config: dict) -> Measurement:
         value = 0.5
     else:
         value = 0.0
-    return Measurement(value, f"{d}: confidence - accuracy {excess['full']:+.3f} full, {excess['pruned']:+.3f} pruned",
-                       degenerate=_same_models(p))
+    return Measurement(value, f"{excess['full']:+.3f} full, {excess['pruned']:+.3f} pruned", degenerate=_same_models(p),
+                       detail=f"{d}: mean confidence minus accuracy")
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -539,7 +540,8 @@ def noisy_ece_ratio(r: Results, config: dict) -> Measurement:
     """Mean ECE against noisy test labels: best pruned over full (calibration width)."""
     d, p = _calibration_pairs(r, config)
     full, pruned = p["ece_noisy_full"].mean(), p["ece_noisy_pruned"].mean()
-    return Measurement(float(pruned / full), f"{d}: pruned {pruned:.3f}, full {full:.3f}", degenerate=_same_models(p))
+    return Measurement(float(pruned / full), f"pruned {pruned:.3f}, full {full:.3f}", degenerate=_same_models(p),
+                       detail=f"{d}: mean noisy-label ECE")
 
 
 def _trajectories(r: Results, config: dict) -> tuple[str, list[pd.DataFrame]]:
@@ -583,8 +585,8 @@ def ece_initial_rise(r: Results, config: dict) -> Measurement:
     d, traj = _trajectories(r, config)
     res = {c: _against_chance(traj, lambda t, c=c: _initial_rise(t, c), c, "greater") for c in ("ece", "ece_noisy")}
     value, p = min(v for v, _ in res.values()), max(q for _, q in res.values())
-    return Measurement(value, f"{d}: {res['ece'][0]:+.3f} clean, {res['ece_noisy'][0]:+.3f} noisy", p_value=p,
-                       detail=f"permutation p = {res['ece'][1]:.2f} clean, {res['ece_noisy'][1]:.2f} noisy "
+    return Measurement(value, f"{res['ece'][0]:+.3f} clean, {res['ece_noisy'][0]:+.3f} noisy", p_value=p,
+                       detail=f"{d}: permutation p = {res['ece'][1]:.2f} clean, {res['ece_noisy'][1]:.2f} noisy "
                               f"({len(traj)} trajectories)")
 
 
@@ -595,7 +597,7 @@ def ece_fall_ratio(r: Results, config: dict) -> Measurement:
     d, traj = _trajectories(r, config)
     mean = pd.concat(traj).groupby("round")[["ece", "ece_noisy"]].mean().sort_index()
     ratio = {c: float(mean[c].min() / mean[c].iloc[0]) for c in ("ece", "ece_noisy")}
-    return Measurement(max(ratio.values()), f"{d}: {ratio['ece']:.2f} clean, {ratio['ece_noisy']:.2f} noisy")
+    return Measurement(max(ratio.values()), f"{ratio['ece']:.2f} clean, {ratio['ece_noisy']:.2f} noisy", detail=d)
 
 
 def _excess_error_at_min(t: pd.DataFrame, column: str) -> float:
@@ -609,7 +611,8 @@ def clean_ece_minimum_excess_error(r: Results, config: dict) -> Measurement:
     lowest test error, with its permutation baseline (the ECE shuffled over rounds)."""
     d, traj = _trajectories(r, config)
     excess, p = _against_chance(traj, lambda t: _excess_error_at_min(t, "ece"), "ece", "greater")
-    return Measurement(excess, f"{d}: {excess:+.3f} (permutation p = {p:.2f})", p_value=p)
+    return Measurement(excess, f"{excess:+.3f} (p = {p:.2f})", p_value=p,
+                       detail=f"{d}: test error above the lowest at the round of lowest clean ECE, {len(traj)} trajectories")
 
 
 def _noisy_ece_excess(t: pd.DataFrame) -> float:
@@ -627,7 +630,8 @@ def noisy_ece_at_best(r: Results, config: dict) -> Measurement:
     chance = float(np.mean([_noisy_ece_excess(t.assign(ece_noisy=rng.permutation(t["ece_noisy"].to_numpy())))
                             for t in traj for _ in range(200)]))
     best_rounds = [int(t["round"].iloc[int(np.argmin(t["test_error"].to_numpy()))]) for t in traj]
-    return Measurement(excess - chance, f"{d}: {excess:.3f} above the optimum (chance {chance:.3f})", p_value=p,
+    return Measurement(excess - chance, f"{excess:.3f} (chance {chance:.3f})", p_value=p,
+                       detail=f"{d}: noisy-label ECE of the best round above the lowest along IMP",
                        degenerate="" if any(best_rounds) else "the best round is 0 in every trajectory")
 
 

@@ -75,8 +75,8 @@ def width_one_floor(r: Results, config: dict, activation: str, target: str = "x2
     best_one = float(ok[ok["width"] == 1]["test_loss"].min())
     median_wide = float(ok[ok["width"] == widest]["test_loss"].median())
     ratio = best_one / median_wide
-    return Measurement(ratio, f"best N = 1: {fmt(best_one)}; median N = {widest}: {fmt(median_wide)} "
-                              f"(ratio {fmt(ratio)})")
+    return Measurement(ratio, f"ratio {fmt(ratio)}",
+                       detail=f"best N = 1: {fmt(best_one)}; median N = {widest}: {fmt(median_wide)}")
 
 
 @measure(sources=("algorithms",), sections=())
@@ -84,7 +84,8 @@ def silu_taylor_deviation(r: Results, config: dict, A: float, x_star: float, B: 
     """Largest relative difference between our SiLU expansion (A, |z*|, B) and the paper's."""
     t = r.frame("algorithms", "taylor").iloc[0]
     dev = max(abs(t["A"] - A) / abs(A), abs(abs(t["z_star"]) - x_star) / x_star, abs(t["B"] - B) / abs(B))
-    return Measurement(dev, f"A = {t['A']:.4f}, x* = {t['z_star']:.4f}, B = {t['B']:.4f} (max deviation {dev:.1%})")
+    return Measurement(dev, f"max deviation {dev:.1%}",
+                       detail=f"A = {t['A']:.4f}, x* = {t['z_star']:.4f}, B = {t['B']:.4f}")
 
 
 @measure(sources=("symmetry",), sections=("wide",))
@@ -101,7 +102,7 @@ def bell_curve_correlation(r: Results, config: dict) -> Measurement:
     at w = 0 and falls off on both sides, a bell)."""
     n = r.frame("symmetry", "neurons")
     rho = float(stats.spearmanr(np.abs(n["w"]), n["b"]).statistic)
-    return Measurement(rho, f"Spearman rho(|w|, b) = {rho:.2f} ({len(n)} neurons)")
+    return Measurement(rho, f"rho = {rho:.2f}", detail=f"Spearman rho(|w|, b) over {len(n)} neurons")
 
 
 @measure(sources=("algorithms",), sections=("scaling",))
@@ -143,7 +144,7 @@ def lucky_ticket_deviation(r: Results, config: dict, params: dict[str, float]) -
     rep = clusters[clusters["cluster"] == 0].iloc[0]
     dev = max(abs(rep[k] - v) / abs(v) for k, v in params.items())
     shown = ", ".join(f"{rep[k]:.3g}" for k in PARAM_NAMES)
-    return Measurement(float(dev), f"({shown}); max deviation {dev:.0%}")
+    return Measurement(float(dev), f"max deviation {dev:.0%}", detail=f"({shown})")
 
 
 @measure(sources=("algorithms",), sections=("scaling",))
@@ -189,7 +190,7 @@ def histogram_modality(r: Results, config: dict, family: str, want: str, targets
              for key, g in table.groupby(["target", "width"])}
     hits = [(n >= 2) == (want == "multimodal") for n in peaks.values()]
     shown = ", ".join(f"{t} N={w}: {n}" for (t, w), n in peaks.items())
-    return Measurement(float(np.mean(hits)), f"{sum(hits)} of {len(hits)} {want} (peaks: {shown})")
+    return Measurement(float(np.mean(hits)), f"{sum(hits)} of {len(hits)} {want}", detail=f"peaks: {shown}")
 
 
 def _ensembling_row(r: Results, width: int) -> pd.Series:
@@ -206,8 +207,8 @@ def ensemble_gap(r: Results, config: dict, width: int) -> Measurement:
     (median log10 loss of the ensembles minus that of the width-N nets)."""
     row = _ensembling_row(r, width)
     gap = float(row["median_log10_ensemble"] - row["median_log10_actual"])
-    return Measurement(gap, f"{gap:+.2f} decades (median log10 loss: width {width} {row['median_log10_actual']:.2f}, "
-                            f"ensembles {row['median_log10_ensemble']:.2f})")
+    return Measurement(gap, f"{gap:+.2f} decades", detail=f"median log10 loss: width {width} "
+                       f"{row['median_log10_actual']:.2f}, ensembles {row['median_log10_ensemble']:.2f}")
 
 
 @measure(sources=("ensembling",), sections=("scaling",))
@@ -224,8 +225,8 @@ def ensemble_distances(r: Results, config: dict) -> Measurement:
     table = r.frame("ensembling", "table").sort_values("width")
     if len(table) < 2:
         raise NotMeasurable("tickets.ensembling.widths has fewer than two widths")
-    return Measurement(tuple(float(k) for k in table["ks"]),
-                       "KS " + ", ".join(f"N={w}: {k:.2f}" for w, k in zip(table["width"], table["ks"])))
+    return Measurement(tuple(float(k) for k in table["ks"]), ", ".join(f"{k:.2f}" for k in table["ks"]),
+                       detail="KS statistic " + ", ".join(f"N={w}: {k:.2f}" for w, k in zip(table["width"], table["ks"])))
 
 
 @measure(sources=("scaling_fits",), sections=("scaling",))
@@ -313,8 +314,8 @@ def log_loss_spread_ratio(r: Results, config: dict, target: str, width_min: int)
         raise NotMeasurable(f"needs {target} and another target (tickets.targets.targets)")
     others = float(np.median([v for t, v in spread.items() if t != target]))
     ratio = spread[target] / others
-    return Measurement(ratio, f"{target} {spread[target]:.2f} vs others {others:.2f} decades (ratio {ratio:.2f})",
-                       detail=", ".join(f"{t} {v:.2f}" for t, v in spread.items()))
+    return Measurement(ratio, f"ratio {ratio:.2f}", detail=f"{target} {spread[target]:.2f} vs others {others:.2f} "
+                       "decades; " + ", ".join(f"{t} {v:.2f}" for t, v in spread.items()))
 
 
 @measure(sources=("targets_summary", "multiplication_summary"), sections=("{family}",))
@@ -336,7 +337,8 @@ def local_exponent_contains_one(r: Results, config: dict, family: str) -> Measur
     if not found:
         raise NotMeasurable(f"the {family} grid is empty")
     shown = ", ".join(f"{t}: {span or 'none'}" for t, span in found.items())
-    return Measurement(float(np.mean([s is not None for s in found.values()])), shown)
+    hits = sum(s is not None for s in found.values())
+    return Measurement(hits / len(found), f"{hits} of {len(found)}", detail=f"widths whose exponent interval holds 1: {shown}")
 
 
 def _splitting(r: Results, key: str, width_min: int, width_max: int) -> pd.DataFrame:
@@ -412,7 +414,7 @@ def distill_median_gap(r: Results, config: dict) -> Measurement:
     """Median log10 loss of distilled width-2 nets minus that of ordinary ones (decades)."""
     d, o = r.frame("distill", "distilled")["test_loss"], r.frame("distill", "ordinary")["test_loss"]
     gap = float(np.median(np.log10(d)) - np.median(np.log10(o)))
-    return Measurement(gap, f"{gap:+.2f} decades (median distilled {fmt(d.median())}, ordinary {fmt(o.median())})")
+    return Measurement(gap, f"{gap:+.2f} decades", detail=f"median distilled {fmt(d.median())}, ordinary {fmt(o.median())}")
 
 
 @measure(sources=("distill",), sections=("scaling",))
