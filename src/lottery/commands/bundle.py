@@ -19,7 +19,11 @@ REFERENCE_PATTERNS = [
     "results/probes/*/data/*.npz", "results/probes/*/grids/**/*.h5", "results/beyond/imp/*.h5",
     "results/imp/summary.h5", "results/imp/calibration.h5", "results/imp/figs3_summary.h5",
     "results/benchmarks.tsv", "results/claims/claims.md", "results/claims/claims.csv",
+    "figures/claims_map_verdicts.png",
 ]
+# What a build from the bundle remakes that the bundle shows: its claims table and verdict map (the
+# README shows both).
+DERIVED_PATTERNS = ["results/claims/claims.md", "results/claims/claims.csv", "figures/claims_map_verdicts.png"]
 
 
 @command("bundle-restore", ("--bundle", REQ), ("--workdir", REQ))
@@ -41,3 +45,13 @@ def bundle_make(args: argparse.Namespace) -> None:
 
     manifest = make(Path(args.run), Path(args.bundle), args.patterns, json.loads(Path(args.meta).read_text()))
     log.info("bundle %s: %d files", args.bundle, len(manifest["files"]))
+
+
+@command("bundle-update", ("--run", REQ), ("--bundle", REQ), ("--patterns", {"nargs": "+", "default": DERIVED_PATTERNS}))
+def bundle_update(args: argparse.Namespace) -> None:
+    """Replace the bundle's files matching --patterns by those of a build from it (default: the claims
+    table and the verdict map), updating their checksums and nothing else."""
+    from lottery.core.bundle import update
+
+    manifest = update(Path(args.run), Path(args.bundle), args.patterns)
+    log.info("bundle %s: %d files, %s updated", args.bundle, len(manifest["files"]), ", ".join(args.patterns))

@@ -61,20 +61,38 @@ def restore(bundle: Path, workdir: Path) -> list[Path]:
     return restored
 
 
+def _copy(run: Path, bundle: Path, patterns: list[str]) -> list[Path]:
+    """Copy the files of ``run`` matching ``patterns`` into ``bundle``; their paths in the bundle."""
+    files = sorted({f for p in patterns for f in run.glob(p) if f.is_file() and "checkpoints" not in f.parts})
+    if not files:
+        raise ResultsError(f"no files of {run} match {patterns}")
+    copied = []
+    for f in files:
+        dest = bundle / f.relative_to(run)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, dest)
+        copied.append(dest)
+    return copied
+
+
+def _write(bundle: Path, manifest: dict) -> dict:
+    (bundle / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+def update(run: Path, bundle: Path, patterns: list[str]) -> dict:
+    """Replace the bundle's files matching ``patterns`` by a run's (made from the bundle, e.g. the
+    claims table after a registry change) and their checksums; everything else stays as recorded."""
+    manifest = verify(bundle)
+    copied = _copy(run, bundle, patterns)
+    return _write(bundle, {**manifest, "files": {**manifest["files"], **checksums(bundle, copied)}})
+
+
 def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
     """Copy the files of a finished run matching ``patterns`` into ``bundle`` and write its manifest.
 
     ``meta`` holds what the manifest records besides the checksums: the config file, its
     departures from config/paper.yaml with their reasons, commits, machine and wall times.
     """
-    files = sorted({f for p in patterns for f in run.glob(p) if f.is_file() and "checkpoints" not in f.parts})
-    if not files:
-        raise ResultsError(f"no files of {run} match {patterns}")
-    for f in files:
-        dest = bundle / f.relative_to(run)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, dest)
     extra = [bundle / name for name in meta.get("documents", [])]
-    manifest = {**meta, "files": checksums(bundle, [bundle / f.relative_to(run) for f in files] + extra)}
-    (bundle / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return manifest
+    return _write(bundle, {**meta, "files": checksums(bundle, _copy(run, bundle, patterns) + extra)})
