@@ -14,7 +14,7 @@ from lottery.beyond.bias_variance import (decompose, ensemble_losses, mechanism_
 from lottery.beyond.imp_tickets import neuron_fates
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
 from lottery.beyond.pair_fates import decoy_partners, net_pair_fates, pair_fates, per_seed_rates
-from lottery.beyond.report import bound_phrase, forms_table
+from lottery.beyond.report import at_a_bound, bound_phrase, forms_table, interval_bounds
 from lottery.beyond.scaling_forms import (C_MIN, FORM_PARAMS, TAIL, curve_forms, fit_form, log10_error, predict,
                                           split_widths)
 from lottery.core.checkpoint import Checkpoint, Interrupted
@@ -74,6 +74,11 @@ def test_fits_at_their_bounds_are_flagged() -> None:
     assert fit_form("M3", WIDTHS, predict("M3", np.array(PLANTED["M3"][0]), WIDTHS, E0), E0).at_bound == ()
     assert bound_phrase("c:lower a:lower") == f"$c$ at its bound ${C_MIN:g}$ and $a$ at its bound 0 (M4 reduces to M2)"
     assert bound_phrase("") == ""
+    interior = pd.Series({"at_bound": "", "c_low": -16.0, "a_low": np.nan, "a_high": np.nan, "g_low": 0.5,
+                          "g_high": 1.0})
+    assert not at_a_bound(interior)
+    assert interval_bounds(interior.copy().replace({-16.0: C_MIN})) == "c:lower"  # an interval ending at -20
+    assert at_a_bound(interior.copy().replace({-16.0: C_MIN}))
 
 
 def test_the_tail_power_law_wins_when_the_early_regime_is_steeper() -> None:

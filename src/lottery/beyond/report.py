@@ -16,7 +16,7 @@ from scipy import stats
 
 from lottery.beyond.bias_variance import EXPONENT_FACTOR, FLAT_BIAS, mechanism_verdict, slope
 from lottery.beyond.pair_fates import per_seed_rates
-from lottery.beyond.scaling_forms import A_MAX, C_MIN, CONTESTANTS, LOG_G, TAIL, TIE
+from lottery.beyond.scaling_forms import A_MAX, BOUND_TOL, C_MIN, CONTESTANTS, LOG_G, TAIL, TIE
 from lottery.core.texmacros import camel, format_number, macro_lines
 from lottery.liu_tegmark.activations import get_activation
 
@@ -87,6 +87,22 @@ def _scale(scales: dict[str, list[int]], family: str) -> str:
     return f"{format_number(seeds)} seeds $\\times$ {format_number(steps)} steps"
 
 
+def interval_bounds(r: pd.Series) -> str:
+    """The bounds that a fit's bootstrap intervals reach (``"c:lower"``...), for ``c``, ``g`` and
+    ``a``, whose bounds are fixed (``e_inf``'s moves with each resample's smallest loss)."""
+    tol = {"c": BOUND_TOL * -C_MIN, "a": BOUND_TOL * A_MAX}
+    hits = [("c:lower", r["c_low"] <= C_MIN + tol["c"]), ("a:lower", r["a_low"] <= tol["a"]),
+            ("a:upper", r["a_high"] >= A_MAX - tol["a"]),
+            ("g:lower", r["g_low"] <= np.exp(LOG_G[0] + BOUND_TOL * (LOG_G[1] - LOG_G[0]))),
+            ("g:upper", r["g_high"] >= np.exp(LOG_G[1] - BOUND_TOL * (LOG_G[1] - LOG_G[0])))]
+    return " ".join(name for name, hit in hits if hit)
+
+
+def at_a_bound(r: pd.Series) -> bool:
+    """Whether a fit is a boundary solution: its point, or one end of an interval, at a bound."""
+    return bool(r["at_bound"]) or bool(interval_bounds(r))
+
+
 def bound_phrase(at_bound: str) -> str:
     """The parameters of a fit that sit at a bound (``"c:lower a:lower"``), in words; empty if none."""
     return " and ".join(BOUND_WORDS[tuple(hit.split(":"))] for hit in at_bound.split())
@@ -111,10 +127,10 @@ def forms_table(fits: pd.DataFrame, scales: dict[str, list[int]]) -> str:
                 continue
             interval = (f" [{r['extrapolation_error_low']:.3f}, {r['extrapolation_error_high']:.3f}]"
                         if np.isfinite(r["extrapolation_error_low"]) else "")
-            cells.append(f"{r['extrapolation_error']:.3f}{interval}" + (r"$^\dagger$" if r["at_bound"] else ""))
+            cells.append(f"{r['extrapolation_error']:.3f}{interval}" + (r"$^\dagger$" if at_a_bound(r) else ""))
         best = best_form(g.reset_index())
         share = g.loc[best, "win_rate"] if best else np.nan
-        mark = r"$^\dagger$" if best and g.loc[best, "at_bound"] else ""
+        mark = r"$^\dagger$" if best and at_a_bound(g.loc[best]) else ""
         best_cell = (f"{_form_tex(best)}{mark} ({_pct(share)}\\%)" if best and np.isfinite(share)
                      else (_form_tex(best) + mark if best else "--"))
         seeds, steps = scales[family]
@@ -171,24 +187,36 @@ def _saturation_verdict(m3: pd.Series, widest_width: int) -> str:
             f"towards $e \\approx {_num(floor)}$")
 
 
+def _bound_clause(form: str, r: pd.Series) -> str:
+    """How a fit meets its bounds: at its point (and in what share of the resamples), or at one
+    end of an interval; empty if it does not."""
+    if r["at_bound"]:
+        return (f"{_form_tex(form)} has {bound_phrase(r['at_bound'])} (so do {_pct(r['bound_share'])}\\% of its "
+                f"resampled fits)")
+    reached = interval_bounds(r)
+    if reached:
+        return (f"{_form_tex(form)}'s interval reaches {bound_phrase(reached)} ({_pct(r['bound_share'])}\\% of its "
+                f"resampled fits sit at a bound)")
+    return ""
+
+
 def _bounds_sentence(g: pd.DataFrame) -> str:
-    """Which of a curve's fits have a parameter at a bound, and in what share of the resamples."""
-    hits = [f"{_form_tex(form)} has {bound_phrase(r['at_bound'])} (so do {_pct(r['bound_share'])}\\% of its "
-            f"resampled fits)" for form, r in g.iterrows() if r["fitted"] and r["at_bound"]]
-    return "; ".join(hits) if hits else "no fitted parameter sits at a bound"
+    """Which of a curve's fits meet a bound, at their point or at one end of an interval."""
+    hits = [c for form, r in g.iterrows() if r["fitted"] and (c := _bound_clause(form, r))]
+    return "; ".join(hits) if hits else "no fitted parameter or interval reaches a bound"
 
 
 def _best_note(g: pd.DataFrame, best: str | None) -> str:
     """Empty, or a clause saying that the winning fit is a boundary solution."""
-    if not best or not g.loc[best, "at_bound"]:
+    if not best or not at_a_bound(g.loc[best]):
         return ""
-    return f", a boundary solution with {bound_phrase(g.loc[best, 'at_bound'])}, so read its win with care"
+    return ", a boundary solution (" + _bound_clause(best, g.loc[best]) + "), so read its win with care"
 
 
 def _family_sentence(fits: pd.DataFrame, family: str, scales: dict[str, list[int]]) -> str:
     """Per family of grids: its scale, how many curves each contestant wins, and at a bound how often."""
     curves = fits[fits["family"] == family].groupby(["target", "activation"])
-    bests = [(b, bool(g.set_index("form").loc[b, "at_bound"])) for _, g in curves if (b := best_form(g))]
+    bests = [(b, at_a_bound(g.set_index("form").loc[b])) for _, g in curves if (b := best_form(g))]
     if not bests:
         return f"the {FAMILY_NAMES[family]} have no curve with a held-out width"
     wins = []
