@@ -348,3 +348,20 @@ def test_the_mechanism_claim_reads_the_exponent_and_its_interval(tmp_path) -> No
     assert (got.value, got.low, got.high) == (pytest.approx(0.1), pytest.approx(-0.05), pytest.approx(0.3))
     with pytest.raises(NotMeasurable, match="10-50"):
         measure.fn(results, {}, activation="silu", part="variance", widths=[10, 50])
+
+
+def test_the_forms_figure_draws_every_contestant() -> None:
+    """The tail power law has its own line style (a dash tuple, not a format string)."""
+    from lottery.beyond.plots import plot_scaling_forms
+    from lottery.beyond.scaling_forms import form_curves
+
+    rng = np.random.default_rng(11)
+    by_width = {int(w): m * np.exp(0.05 * rng.standard_normal(51))
+                for w, m in zip(WIDTHS, predict("M2", np.array(PLANTED["M2"][0]), WIDTHS, E0))}
+    key = {"family": "scaling", "target": "x2", "activation": "silu"}
+    fits = curve_forms(by_width, E0, held_out=2, n_boot=3, confidence=0.9, rng=rng).assign(**key)
+    medians = pd.DataFrame({**key, "width": WIDTHS, "median_test_loss": [np.median(v) for v in by_width.values()],
+                            "held_out": WIDTHS >= 40})
+    fig = plot_scaling_forms(fits, medians, form_curves(fits))
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert {"M1", "M2", "M3", "M4", TAIL} <= set(labels)

@@ -35,7 +35,7 @@ def plot_scaling_forms(fits: pd.DataFrame, medians: pd.DataFrame, curves: pd.Dat
         here = curves[(curves["family"] == "scaling") & (curves["activation"] == activation)]
         for form, c in here.groupby("form"):
             col, ls = FORM_STYLES[form]
-            ax.plot(c["width"], c["loss"], ls, color=col, lw=1, label=form)
+            ax.plot(c["width"], c["loss"], color=col, linestyle=ls, lw=1, label=form)
         ax.set(xscale="log", yscale="log", xlabel="width $N$", ylabel="median test loss", title=f"$x^2$, {name}")
         label_widths(ax, m["width"])
         ax.legend(fontsize=6)
