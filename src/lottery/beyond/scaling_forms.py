@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
+from lottery.core.progress import Progress
 from lottery.liu_tegmark.analysis.scaling import converged
 
 FORMS = ("M1", "M2", "M3", "M4")
@@ -311,9 +312,12 @@ def forms_table(summary: pd.DataFrame, e0_by_target: dict[str, float],
     keys = ["family", "target", "activation"]
     fits, medians = [], []
     rng = np.random.default_rng(settings.seed)
-    for key, group in converged(summary).groupby(keys):
+    curves = converged(summary).groupby(keys)
+    progress = Progress("scaling-law forms", curves.ngroups, "curves", interval=0)
+    for key, group in curves:
         by_width = {int(w): g["test_loss"].to_numpy() for w, g in group.groupby("width")}
         if len(by_width) < 2:
+            progress.advance(1, " ".join(map(str, key)) + " (fewer than two widths)")
             continue
         med = {w: float(np.median(v)) for w, v in by_width.items()}
         e0 = max(e0_by_target[key[1]], E0_MARGIN * max(med.values()))
@@ -322,6 +326,8 @@ def forms_table(summary: pd.DataFrame, e0_by_target: dict[str, float],
         _, test_widths = split_widths(list(by_width), settings.held_out)
         medians.append(pd.DataFrame({**dict(zip(keys, key)), "width": list(med), "median_test_loss": list(med.values()),
                                      "held_out": [w in test_widths for w in med]}))
+        progress.advance(1, " ".join(map(str, key)))
+    progress.finish(f"{len(fits)} curves fitted")
     return pd.concat(fits, ignore_index=True), pd.concat(medians, ignore_index=True)
 
 
