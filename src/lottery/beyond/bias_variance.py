@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from lottery.core.intervals import percentile_interval
 from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.nets import NetParams, forward
 
@@ -143,7 +144,6 @@ def mechanism_slopes(residuals_by_width: dict[int, np.ndarray], ranges: list[lis
     width and ``trimmed``: seeds, bias^2, variance, its share, and on the untrimmed rows the
     share of the loss the worst ``trim`` fraction of seeds carry).
     """
-    tail = (1 - confidence) / 2
     slopes, per_width = [], []
     for trimmed in (False, True):
         point, boot = {}, {}
@@ -163,7 +163,7 @@ def mechanism_slopes(residuals_by_width: dict[int, np.ndarray], ranges: list[lis
             for k, part in enumerate(("bias2", "variance")):
                 est = _loglog_slopes(widths, np.array([[point[w][k] for w in widths]]))[0]
                 draws = _loglog_slopes(widths, np.column_stack([boot[w][k] for w in widths]))
-                low, high = np.quantile(draws, [tail, 1 - tail])
+                low, high = percentile_interval(draws, confidence)
                 slopes.append({"width_lo": lo, "width_hi": hi, "widths": len(widths), "trimmed": trimmed,
                                "part": part, "slope": float(est), "low": float(low), "high": float(high)})
     return pd.DataFrame(slopes), pd.DataFrame(per_width)

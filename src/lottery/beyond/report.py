@@ -17,6 +17,7 @@ from scipy import stats
 from lottery.beyond.bias_variance import EXPONENT_FACTOR, FLAT_BIAS, mechanism_verdict, slope
 from lottery.beyond.pair_fates import per_seed_rates
 from lottery.beyond.scaling_forms import A_MAX, BOUND_TOL, C_MIN, CONTESTANTS, LOG_G, TAIL, TIE
+from lottery.core.intervals import percentile_interval
 from lottery.core.texmacros import camel, format_number, macro_lines
 from lottery.liu_tegmark.activations import get_activation
 
@@ -375,9 +376,7 @@ def _spearman_interval(x: np.ndarray, y: np.ndarray, n_boot: int, confidence: fl
         i = rng.integers(0, len(x), len(x))
         if np.ptp(x[i]) > 0 and np.ptp(y[i]) > 0:
             draws.append(stats.spearmanr(x[i], y[i])[0])
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail]) if draws else (np.nan, np.nan)
-    return float(rho), float(low), float(high)
+    return (float(rho), *percentile_interval(draws, confidence))
 
 
 def _track_verdict(rho: float, low: float, high: float) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
+from lottery.core.intervals import percentile_interval
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.analysis.scaling import converged
 
@@ -271,7 +272,6 @@ def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int
         simplest = [f for f in tied if len(FORM_PARAMS[f]) == min(len(FORM_PARAMS[t]) for t in tied)]
         for form in simplest:
             wins[form] += 1 / len(simplest)
-    tail = (1 - confidence) / 2
     rows = []
     in_tail = tail_mask(fw, tail_from)
     for form in CONTESTANTS:
@@ -289,7 +289,7 @@ def curve_forms(losses_by_width: dict[int, np.ndarray], e0: float, held_out: int
             values = np.asarray(boot[form][key], dtype=float)
             values = values[np.isfinite(values)]
             name = "extrapolation_error" if key == "error" else key
-            low, high = np.quantile(values, [tail, 1 - tail]) if len(values) else (np.nan, np.nan)
+            low, high = percentile_interval(values, confidence)
             row[f"{name}_low"], row[f"{name}_high"] = float(low), float(high)
         row["win_rate"] = wins[form] / n_boot if test_widths and n_boot else np.nan
         rows.append(row)

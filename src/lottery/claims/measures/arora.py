@@ -8,6 +8,8 @@ text of every value names the data set.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -15,6 +17,7 @@ from scipy import stats
 from lottery.arora.analysis import MODEL_KEYS
 from lottery.arora.datasets import MIXTURES
 from lottery.claims.measures.base import Measurement, NotMeasurable, Results, fmt, measure, setting
+from lottery.core.intervals import percentile_interval
 
 REAL_PREFERENCE = ("mnist", "cifar10", "fashion_mnist", "digits")
 SUMMARY, CALIBRATION = ("imp_summary",), ("imp_summary", "imp_calibration")
@@ -182,9 +185,7 @@ def effective_vs_first_descent(r: Results, config: dict) -> Measurement:
 def dense_double_descent(r: Results, config: dict, tolerance: float) -> Measurement:
     """Fraction of mixture panels (task, nu) whose dense test error rises with width by more than
     ``tolerance`` above its lowest value at a smaller width."""
-    from lottery.arora.analysis import dense_bumps
-
-    bumps = dense_bumps(_mixtures(_rounds(r), config, min_width=False), ["dataset", "nu"], tolerance)
+    bumps = dense_curve_bumps(r, config, "mixture", tolerance)
     return Measurement(float(bumps["bump"].mean()), f"{int(bumps['bump'].sum())} of {len(bumps)} panels "
                                                      f"(largest rise {bumps['rise'].max():.3f})")
 
@@ -299,7 +300,7 @@ def xor_linear_ratio(r: Results, config: dict) -> Measurement:
         raise NotMeasurable(f"needs pruned best models of both mixtures at nu = {shared}")
     rng = np.random.default_rng(0)
     boots = [np.median(rng.choice(xor, len(xor))) / np.median(rng.choice(lin, len(lin))) for _ in range(BOOTSTRAP)]
-    low, high = np.quantile(boots, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
+    low, high = percentile_interval(boots, CONFIDENCE)
     ratio = float(np.median(xor) / np.median(lin))
     return Measurement(ratio, f"{ratio:.2f} [{low:.2f}, {high:.2f}]", float(low), float(high),
                        detail=f"median XOR {fmt(np.median(xor))} / linear {fmt(np.median(lin))} at nu = "
@@ -407,12 +408,10 @@ def posterior_line_gap_ratio(r: Results, config: dict, dataset: str) -> Measurem
 def _bootstrap_mean(x: np.ndarray) -> tuple[float, float]:
     """Percentile interval of the mean of ``x`` over resamples of its items."""
     rng = np.random.default_rng(0)
-    means = [rng.choice(x, len(x)).mean() for _ in range(BOOTSTRAP)]
-    low, high = np.quantile(means, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
-    return float(low), float(high)
+    return percentile_interval([rng.choice(x, len(x)).mean() for _ in range(BOOTSTRAP)], CONFIDENCE)
 
 
-def _paired_gain(per_model: pd.DataFrame) -> Measurement:
+def _paired_gain(per_model: pd.DataFrame, degenerate: str) -> Measurement:
     """Per mixture, full minus pruned over its models (positive: pruned better), with a bootstrap
     interval over models; the value is the mixture where pruning gains least."""
     parts = {}
@@ -423,7 +422,7 @@ def _paired_gain(per_model: pd.DataFrame) -> Measurement:
         parts[task] = (float(diff.mean()), *_bootstrap_mean(diff))
     task = min(parts, key=lambda t: parts[t][0])
     value, low, high = parts[task]
-    return Measurement(value, f"{task} {value:+.3f} [{low:+.3f}, {high:+.3f}]", low, high,
+    return Measurement(value, f"{task} {value:+.3f} [{low:+.3f}, {high:+.3f}]", low, high, degenerate=degenerate,
                        detail="full minus pruned per mixture: " + ", ".join(
                            f"{t} {v:+.3f} [{lo:+.3f}, {hi:+.3f}]" for t, (v, lo, hi) in parts.items()))
 
@@ -442,9 +441,7 @@ def posterior_cloud_gain(r: Results, config: dict) -> Measurement:
     """Mean |predicted - true p(y=0)| over fresh samples, full minus best pruned, per Fig. 5 model;
     the mixture where pruning gains least, with a bootstrap interval over models."""
     per_model = _cloud(r).groupby(["dataset", "kind", "model"])["gap"].mean().unstack("kind").reset_index()
-    m = _paired_gain(per_model)
-    return Measurement(m.value, m.text, m.low, m.high, m.detail,
-                       degenerate=_same_models(_calibration_models(r, config)))
+    return _paired_gain(per_model, _same_models(_calibration_models(r, config)))
 
 
 @measure(sources=CALIBRATION, sections=("mixture",))
@@ -482,9 +479,7 @@ def mixture_ece_gain(r: Results, config: dict) -> Measurement:
     """ECE of the full minus the best pruned Fig. 5 models, paired per model; the mixture where
     pruning gains least, with a bootstrap interval over models."""
     models = _calibration_models(r, config)
-    per_model = models.rename(columns={"ece_full": "full", "ece_pruned": "pruned"})
-    m = _paired_gain(per_model)
-    return Measurement(m.value, m.text, m.low, m.high, m.detail, degenerate=_same_models(models))
+    return _paired_gain(models.rename(columns={"ece_full": "full", "ece_pruned": "pruned"}), _same_models(models))
 
 
 @measure(sources=SUMMARY, sections=("mixture",))
@@ -557,7 +552,16 @@ def _trajectories(r: Results, config: dict) -> tuple[str, list[pd.DataFrame]]:
 PERMUTATIONS = 2000
 
 
-def _against_chance(trajectories: list[pd.DataFrame], statistic, column: str, alternative: str) -> tuple[float, float]:
+class Chance(NamedTuple):
+    """A statistic against its permutation baseline: the observed mean, how often chance gives as
+    much (``p_value``), and chance's own mean."""
+
+    observed: float
+    p_value: float
+    null_mean: float
+
+
+def _against_chance(trajectories: list[pd.DataFrame], statistic, column: str, alternative: str) -> Chance:
     """The mean over trajectories of ``statistic(trajectory)``, and how often shuffling ``column``
     over each trajectory's rounds gives a mean at least as large (``greater``) or as small
     (``less``): a permutation baseline over rounds."""
@@ -568,7 +572,7 @@ def _against_chance(trajectories: list[pd.DataFrame], statistic, column: str, al
         null[k] = np.mean([statistic(t.assign(**{column: rng.permutation(t[column].to_numpy())}))
                            for t in trajectories])
     hits = null >= observed if alternative == "greater" else null <= observed
-    return observed, float((1 + hits.sum()) / (1 + PERMUTATIONS))
+    return Chance(observed, float((1 + hits.sum()) / (1 + PERMUTATIONS)), float(null.mean()))
 
 
 def _initial_rise(t: pd.DataFrame, column: str) -> float:
@@ -584,9 +588,9 @@ def ece_initial_rise(r: Results, config: dict) -> Measurement:
     minimum, with its permutation baseline over rounds (the larger p of the two)."""
     d, traj = _trajectories(r, config)
     res = {c: _against_chance(traj, lambda t, c=c: _initial_rise(t, c), c, "greater") for c in ("ece", "ece_noisy")}
-    value, p = min(v for v, _ in res.values()), max(q for _, q in res.values())
-    return Measurement(value, f"{res['ece'][0]:+.3f} clean, {res['ece_noisy'][0]:+.3f} noisy", p_value=p,
-                       detail=f"{d}: permutation p = {res['ece'][1]:.2f} clean, {res['ece_noisy'][1]:.2f} noisy "
+    value, p = min(c.observed for c in res.values()), max(c.p_value for c in res.values())
+    return Measurement(value, f"{res['ece'].observed:+.3f} clean, {res['ece_noisy'].observed:+.3f} noisy", p_value=p,
+                       detail=f"{d}: permutation p = {res['ece'].p_value:.2f} clean, {res['ece_noisy'].p_value:.2f} noisy "
                               f"({len(traj)} trajectories)")
 
 
@@ -610,7 +614,7 @@ def clean_ece_minimum_excess_error(r: Results, config: dict) -> Measurement:
     """Mean over trajectories of the test error at the round of lowest clean-label ECE minus the
     lowest test error, with its permutation baseline (the ECE shuffled over rounds)."""
     d, traj = _trajectories(r, config)
-    excess, p = _against_chance(traj, lambda t: _excess_error_at_min(t, "ece"), "ece", "greater")
+    excess, p, _ = _against_chance(traj, lambda t: _excess_error_at_min(t, "ece"), "ece", "greater")
     return Measurement(excess, f"{excess:+.3f} (p = {p:.2f})", p_value=p,
                        detail=f"{d}: test error above the lowest at the round of lowest clean ECE, {len(traj)} trajectories")
 
@@ -625,10 +629,7 @@ def noisy_ece_at_best(r: Results, config: dict) -> Measurement:
     """How far the best pruned model's noisy-label ECE lies above the lowest along IMP, minus what
     chance gives (the noisy-label ECE shuffled over rounds); negative: closer to optimal than chance."""
     d, traj = _trajectories(r, config)
-    excess, p = _against_chance(traj, _noisy_ece_excess, "ece_noisy", "less")
-    rng = np.random.default_rng(1)
-    chance = float(np.mean([_noisy_ece_excess(t.assign(ece_noisy=rng.permutation(t["ece_noisy"].to_numpy())))
-                            for t in traj for _ in range(200)]))
+    excess, p, chance = _against_chance(traj, _noisy_ece_excess, "ece_noisy", "less")
     best_rounds = [int(t["round"].iloc[int(np.argmin(t["test_error"].to_numpy()))]) for t in traj]
     return Measurement(excess - chance, f"{excess:.3f} (chance {chance:.3f})", p_value=p,
                        detail=f"{d}: noisy-label ECE of the best round above the lowest along IMP",

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from lottery.claims.measures.base import Measurement, NotMeasurable, Results, fmt, measure, setting
+from lottery.core.intervals import percentile_interval
 from lottery.liu_tegmark.analysis.scaling import bootstrap_alphas, bootstrap_exponent, converged, median_exponent
 
 FAMILY_SUMMARY = {"scaling": "scaling_summary", "targets": "targets_summary",
@@ -49,8 +50,7 @@ def exponent_drop(r: Results, config: dict, activation: str, early: list[int], l
     rng = np.random.default_rng(0)
     diffs = bootstrap_alphas(parts[0], a["bootstrap"], rng) - bootstrap_alphas(parts[1], a["bootstrap"], rng)
     point = [median_exponent(p)[0] for p in parts]
-    tail = (1 - a["confidence"]) / 2
-    low, high = np.quantile(diffs, [tail, 1 - tail])
+    low, high = percentile_interval(diffs, a["confidence"])
     drop = point[0] - point[1]
     return Measurement(drop, f"{point[0]:.2f} - {point[1]:.2f} = {drop:.2f} [{low:.2f}, {high:.2f}]", low, high)
 
@@ -285,19 +285,27 @@ def target_exponents_matching(r: Results, config: dict, targets: list[str], test
     return Measurement(float(np.mean(passed)), f"{sum(passed)} of {len(passed)}", detail=shown)
 
 
-def _log_loss_by_width(r: Results, target: str, width_min: int) -> dict[int, np.ndarray]:
+def _log_losses(r: Results, width_min: int) -> dict[str, dict[int, np.ndarray]]:
+    """Per target and width from ``width_min``, the converged nets' log10 test losses."""
     table = converged(r.frame("targets_summary", "table"))
-    sel = table[(table["target"] == target) & (table["width"] >= width_min)]
-    if sel.empty:
+    table = table[table["width"] >= width_min]
+    return {t: {int(w): np.log10(g["test_loss"].to_numpy()) for w, g in by_t.groupby("width")}
+            for t, by_t in table.groupby("target")}
+
+
+def _target_log_losses(r: Results, target: str, width_min: int) -> dict[str, dict[int, np.ndarray]]:
+    """:func:`_log_losses`, refusing a run without the target's grid."""
+    losses = _log_losses(r, width_min)
+    if target not in losses:
         raise NotMeasurable(f"no {target} grid at widths from {width_min} (tickets.targets.targets, .widths)")
-    return {int(w): np.log10(g["test_loss"].to_numpy()) for w, g in sel.groupby("width")}
+    return losses
 
 
 @measure(sources=("targets_summary",), sections=("targets",))
 def log_loss_skewness(r: Results, config: dict, target: str, width_min: int) -> Measurement:
     """Median over widths from ``width_min`` of the skewness of the target's log10 losses
     (negative: a heavy tail to the left, towards low losses)."""
-    skews = {w: float(stats.skew(x)) for w, x in _log_loss_by_width(r, target, width_min).items()}
+    skews = {w: float(stats.skew(x)) for w, x in _target_log_losses(r, target, width_min)[target].items()}
     value = float(np.median(list(skews.values())))
     return Measurement(value, f"{target}: {value:+.2f}",
                        detail=", ".join(f"N={w}: {v:+.2f}" for w, v in skews.items()))
@@ -307,10 +315,9 @@ def log_loss_skewness(r: Results, config: dict, target: str, width_min: int) -> 
 def log_loss_spread_ratio(r: Results, config: dict, target: str, width_min: int) -> Measurement:
     """The target's interquartile range of log10 loss (median over widths from ``width_min``) over
     the median of the other targets' (small: concentrated like a delta function)."""
-    table = converged(r.frame("targets_summary", "table"))
-    spread = {t: float(np.median([stats.iqr(x) for x in _log_loss_by_width(r, t, width_min).values()]))
-              for t in sorted(table["target"].unique())}
-    if target not in spread or len(spread) < 2:
+    spread = {t: float(np.median([stats.iqr(x) for x in by_width.values()]))
+              for t, by_width in _target_log_losses(r, target, width_min).items()}
+    if len(spread) < 2:
         raise NotMeasurable(f"needs {target} and another target (tickets.targets.targets)")
     others = float(np.median([v for t, v in spread.items() if t != target]))
     ratio = spread[target] / others

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lottery.core.intervals import percentile_interval
 from lottery.liu_tegmark.grids import converged  # noqa: F401  (analyses and plots import it from here)
 
 GROUP = ["target", "activation"]
@@ -65,9 +66,7 @@ def bootstrap_exponent(
     """
     alpha, prefactor = median_exponent(losses_by_width)
     boots = bootstrap_alphas(losses_by_width, n_boot, np.random.default_rng(seed))
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(boots, [tail, 1 - tail])
-    return alpha, prefactor, float(low), float(high)
+    return (alpha, prefactor, *percentile_interval(boots, confidence))
 
 
 def exponent_table(
