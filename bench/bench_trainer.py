@@ -4,7 +4,8 @@
 
 Prints one JSON object per line: a measurement per (method, width, batch, dtype), the ratios
 of each method to the per-seed loop, the estimated (and with ``--full`` the measured) wall
-time of the paper-scale x^2 grid for one activation, and peak resident memory. Rates count
+time of the paper-scale x^2 grid for one activation, the rate at input dimension 1 and 5
+(App. A's unary targets and five-digit multiplication), and peak resident memory. Rates count
 wall time; ``cpu_seed_steps_per_s`` counts process CPU time, which is what to compare when
 other jobs share the machine. See docs/performance.md.
 """
@@ -35,13 +36,13 @@ def emit(**record) -> None:
     print(json.dumps(record), flush=True)
 
 
-def data(n_train: int, dtype: torch.dtype) -> tuple[torch.Tensor, ...]:
-    d = make_regression_data("x2", n_train, 1024, -2.0, 2.0, 0)
+def data(n_train: int, dtype: torch.dtype, target: str = "x2") -> tuple[torch.Tensor, ...]:
+    d = make_regression_data(target, n_train, 1024, -2.0, 2.0, 0)
     return tuple(torch.as_tensor(a, dtype=dtype) for a in (d.x_train, d.y_train, d.x_test, d.y_test))
 
 
-def nets(seeds: int, width: int, dtype: torch.dtype) -> NetParams:
-    return init_params([seed_address(0, "x2", "silu", width, s) for s in range(seeds)], width, 1, dtype)
+def nets(seeds: int, width: int, dtype: torch.dtype, target: str = "x2", dim: int = 1) -> NetParams:
+    return init_params([seed_address(0, target, "silu", width, s) for s in range(seeds)], width, dim, dtype)
 
 
 def timed(fn) -> tuple[float, float]:
@@ -144,6 +145,21 @@ def estimate_paper_grid(budget: float) -> None:
          threads=torch.get_num_threads())
 
 
+def input_dimensions(budget: float) -> None:
+    """[LT] App. A: the fused kernel at d = 1 (a unary target, N = 50) and d = 5 (five-digit
+    multiplication, N = 100), 1000 seeds, batch 256, float32. The first layer's cost grows with d,
+    so the rate per (seed, unit, point) element shows what d costs; the CPU rate is the one to
+    compare when other jobs share the machine."""
+    for target, dim, width in (("x2", 1, 50), ("mul5", 5, 100)):
+        x, y, _, _ = data(256, torch.float32, target)
+        steps = int(np.clip(budget / (PAPER_SEEDS * width * 256), 3, 400))
+        wall, cpu, _ = grid_trainer("fused", nets(PAPER_SEEDS, width, torch.float32, target, dim), x, y, steps)
+        emit(measurement="input_dimension", target=target, dim=dim, width=width, seeds=PAPER_SEEDS, batch=256,
+             steps=steps, seed_steps_per_s=PAPER_SEEDS * steps / wall, cpu_seed_steps_per_s=PAPER_SEEDS * steps / cpu,
+             cpu_elements_per_s=PAPER_SEEDS * steps * width * 256 / cpu,
+             paper_job_cpu_minutes=cpu / steps * PAPER_STEPS / 60)
+
+
 def run_paper_grid() -> None:
     """The paper-scale grid end to end: data, initialisation, kernel build, training, evaluation."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -194,6 +210,7 @@ def main() -> None:
     records = measure(methods, (2, 50), (256, 1024), ("float32", "float64"), budget, 1000)
     ratios(records)
     estimate_paper_grid(budget)
+    input_dimensions(budget)
     single_wide_net(args.threads)
     if args.full:
         run_paper_grid()

@@ -251,6 +251,35 @@ def test_scale_marks_the_default_config_as_laptop_scale(default_config: dict) ->
     assert mixed.startswith("2 of 3 verdicts were measured at the papers' scale") and "laptop" not in mixed
 
 
+def _with_part(config: dict, targets: list[str]) -> dict:
+    """A below-scale ticket family with a bundle part: ``targets`` at the papers' scale."""
+    config = json.loads(json.dumps(config))
+    section = config["tickets"]["targets"]
+    section["seeds"], section["train"]["steps"] = 200, 5000
+    section["paper_scale"]["targets"] = targets
+    return validate_config(config, SCHEMA)
+
+
+def test_a_part_at_the_papers_scale_makes_exactly_its_targets_rows_paper_scale() -> None:
+    config = _with_part(_config("paper.yaml"), ["x2", "x3", "tanh"])
+    (text, short), full = row_scale(("targets/x2,x3,tanh",), config, [])
+    assert full and short == "paper" and "1,000 seeds, 50,000 steps" in text
+    (text, short), full = row_scale(("targets/x3,sin",), config, [])
+    assert not full and "x3: 1,000 seeds, 50,000 steps" in text and "sin: 200 seeds, 5,000 steps" in text
+    assert short == "1,000 x 50k (1); 200 x 5k (1)"
+    assert row_scale(("targets",), config, [])[1] is False, "the whole family is not at the papers' scale"
+
+
+def test_paper_steps_decides_a_claim_only_when_every_target_it_names_trained_as_long_as_the_paper() -> None:
+    from lottery.claims.decidability import paper_steps
+
+    config = _with_part(_config("paper.yaml"), ["x2", "x3", "tanh"])
+    assert paper_steps(config, None, "tickets.targets", 50_000, targets=["x2", "x3", "tanh"]) is None
+    reason = paper_steps(config, None, "tickets.targets", 50_000, targets=["sin", "x3", "cos"])
+    assert reason.startswith("tickets.targets (sin, cos) trained 5,000 steps")
+    assert paper_steps(config, None, "tickets.targets", 50_000) is not None, "all targets: not all at scale"
+
+
 # ---------------------------------------------------------------- causes (the tables: tests/test_claims_report.py)
 
 

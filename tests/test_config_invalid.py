@@ -31,6 +31,8 @@ CASES = {
     "device wrong type": ({"device": 0}, "'device'", "auto, cpu, cuda"),
     "threads wrong type": ({"threads": "two"}, "'threads'", "type integer"),
     "threads zero": ({"threads": 0}, "'threads'", ">= 1"),
+    "paper-scale target not trained": ({"tickets.targets.targets": ["x2", "sin"], "tickets.targets.paper_scale.targets": ["cos"]},
+                                      "'tickets.targets.paper_scale.targets'", "does not train"),
     "unknown top-level key": ({"devices": "cpu"}, "'devices'", "allowed keys: beyond, device,"),
     "unknown scaling key": ({"scaling.seed": 3}, "'scaling.seed'", "allowed keys: activations,"),
     "unknown train key typo": ({"scaling.train.step": 10}, "'scaling.train.step'", "steps"),

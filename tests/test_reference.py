@@ -12,6 +12,7 @@ import yaml
 from conftest import REPO, run_snakemake
 
 from lottery.core.bundle import restore, verify
+from lottery.core.code_deps import code_digest
 
 BUNDLE = REPO / "reference"
 pytestmark = pytest.mark.skipif(not (BUNDLE / "manifest.json").exists(), reason="no reference bundle in reference/")
@@ -37,6 +38,28 @@ def test_the_bundle_config_is_config_paper_less_its_stated_departures() -> None:
         assert departure["reason"], f"override {key} has no reason"
         _set(expected, key, departure["value"])
     assert yaml.safe_load((BUNDLE / "config.yaml").read_text()) == expected
+
+
+def test_every_part_is_recorded_whole_and_made_by_training_code_equal_to_todays() -> None:
+    """A part (targets trained at the papers' scale, added later) names its jobs, files, commit and
+    machine; the bundle config trains its targets at the papers' scale; and the training code that
+    made it is today's, byte for byte, or one whose test-config outputs were checked identical."""
+    manifest = json.loads((BUNDLE / "manifest.json").read_text())
+    config = yaml.safe_load((BUNDLE / "config.yaml").read_text())
+    for name, part in manifest.get("parts", {}).items():
+        family = config["tickets"][part["family"]]
+        assert set(part["targets"] + part["reused"]) <= set(family["paper_scale"]["targets"]), name
+        assert (part["seeds"], part["steps"]) == (1000, 50_000), f"part {name} is not at the papers' scale"
+        assert part["commit"] and part["machine"]["cores"], name
+        for target in part["targets"]:
+            jobs = [j for j in part["wall_time_s"] if j.split("/")[2] == target]
+            files = [f for f in part["files"] if f.split("/")[4] == target]
+            assert len(jobs) == len(files) == len(family["widths"]), f"part {name}: {target}'s jobs or files"
+        code = part["training_code"]
+        assert code_digest(code["command"]) in {code["sha256"], *code.get("identical_outputs_checked", [])}, (
+            f"the training code changed since part {name} was trained: compare its test-config outputs with "
+            f"the part's commit {code.get('commit', part['commit'])} (docs/decisions.md, 'A bundle that grows "
+            f"by parts') and add today's digest to identical_outputs_checked")
 
 
 def test_the_readme_shows_the_bundle_claims_table() -> None:

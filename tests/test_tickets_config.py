@@ -32,3 +32,31 @@ def test_ticket_defaults_are_the_papers_settings() -> None:
 def test_inconsistent_ticket_settings_are_refused(tickets: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         validate_config({"tickets": tickets}, SCHEMA)
+
+
+def test_a_paper_scale_part_trains_its_targets_at_the_papers_scale_and_reuses_the_scaling_grid(tmp_path) -> None:
+    """Dry run of a config like the reference bundle's: x^2 at the papers' scale is the scaling grid
+    itself (same nets), sin is trained at the papers' scale, cos keeps the family's scale."""
+    import json
+
+    import yaml
+
+    from conftest import run_snakemake
+
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    config["scaling"]["activations"] = ["silu"]
+    train = config["scaling"]["train"]
+    config["tickets"]["targets"].update(targets=["x2", "sin", "cos"], widths=[2, 10],
+                                        paper_scale={"targets": ["x2", "sin"], "seeds": 24, "train": train})
+    path = tmp_path / "part.yaml"
+    path.write_text(yaml.safe_dump(config))
+    done = run_snakemake(tmp_path, "--configfile", str(path), "-n", "--cores", "1", "--printshellcmds",
+                         "results/tickets/targets/summary.h5")
+    assert done.returncode == 0, done.stderr[-3000:]
+    jobs = done.stdout + done.stderr
+    assert "results/tickets/grids/targets/x2/" not in jobs, "x^2 at the scaling grid's settings was trained twice"
+    assert "results/grids/x2/silu/N10.h5" in jobs
+    settings = {t: json.loads(line.split("--settings '")[1].split("'")[0]) for line in jobs.splitlines()
+                for t in ("sin", "cos") if f"--target {t} " in line and "train-grid" in line}
+    assert settings["sin"]["seeds"] == 24 and settings["sin"]["train"]["steps"] == train["steps"]
+    assert settings["cos"]["seeds"] == 6 and settings["cos"]["train"]["steps"] == 50

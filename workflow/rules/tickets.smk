@@ -3,26 +3,38 @@
 # splitting (Fig 12), distillation (Fig 13), other targets (Figs 5-8), the LLM remark.
 # The x^2 analyses read the scaling grids; other targets and wide nets train their own.
 # Figures are named figures/lt_<figure>_<slug>.pdf (registry: lottery.figures).
+from lottery.liu_tegmark.target_scale import target_grid
+
 TK = config["tickets"]
 TK_ACT = TK["activation"]
 TK_FAMILIES = {"targets": TK["targets"], "multiplication": TK["multiplication"], "wide": TK["wide"]}
+TK_GRID_KEYS = {k: SC[k] for k in ("init_seed", "dtype", "negative_slope")}
+# Each target's settings: the family's, or its paper_scale's for the targets a bundle part
+# trains at the papers' scale (lottery.liu_tegmark.target_scale).
 TK_GRID_SETTINGS = {
-    family: settings(
-        {k: SC[k] for k in ("init_seed", "dtype", "negative_slope")},
-        seeds=section["seeds"],
-        train=section["train"],
-        data_seed=SC["data"]["seed"],
-    )
+    (family, target): settings(TK_GRID_KEYS, **target_grid(section, target), data_seed=SC["data"]["seed"])
     for family, section in TK_FAMILIES.items()
+    for target in section.get("targets", ["x2"])
 }
+SC_GRID_SETTINGS = settings(TK_GRID_KEYS, seeds=SC["seeds"], train=SC["train"], data_seed=SC["data"]["seed"])
+
+
+def ticket_grid(family, target, activation, width):
+    """A family's grid file; the scaling grid itself where it holds the same nets (same target,
+    activation, width and settings: the x^2 family at the papers' scale is never trained twice)."""
+    if (target in SC["targets"] and activation in SC["activations"] and width in SC["widths"]
+            and TK_GRID_SETTINGS[family, target] == SC_GRID_SETTINGS):
+        return f"results/grids/{target}/{activation}/N{width}.h5"
+    return f"results/tickets/grids/{family}/{target}/{activation}/N{width}.h5"
+
+
 TK_FAMILY_GRIDS = {
-    family: expand(
-        "results/tickets/grids/{family}/{target}/{activation}/N{width}.h5",
-        family=family,
-        target=TK[family]["targets"],
-        activation=TK[family]["activations"],
-        width=TK[family]["widths"],
-    )
+    family: [
+        ticket_grid(family, target, activation, width)
+        for target in TK[family]["targets"]
+        for activation in TK[family]["activations"]
+        for width in TK[family]["widths"]
+    ]
     for family in ("targets", "multiplication")
 }
 TK_WIDE = f"results/tickets/grids/wide/x2/{TK_ACT}/N{{width}}.h5"
@@ -46,12 +58,12 @@ use rule train_grid as train_ticket_grid with:
     benchmark:
         "benchmarks/tickets/{family}/{target}/{activation}/N{width}.tsv"
     resources:
-        lottery_runtime=lambda wc: runtime(TK_FAMILIES[wc.family]["train"]),
+        lottery_runtime=lambda wc: runtime(target_grid(TK_FAMILIES[wc.family], wc.target)["train"]),
     wildcard_constraints:
         family="targets|multiplication|wide",
         width=r"\d+",
     params:
-        settings=lambda wc: TK_GRID_SETTINGS[wc.family],
+        settings=lambda wc: TK_GRID_SETTINGS[wc.family, wc.target],
         checkpoint="results/checkpoints/tickets/{family}/{target}/{activation}/N{width}.pt",
 
 

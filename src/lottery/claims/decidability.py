@@ -13,6 +13,7 @@ from typing import Callable
 
 from lottery.claims.measures.arora import dense_curve_bumps, scoped_pairs
 from lottery.claims.measures.base import Results, setting
+from lottery.liu_tegmark.target_scale import target_grid
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,17 @@ def min_trajectories(config: dict, results: Results, scope: str, at_least: int) 
 
 
 @decider(sources=())
-def paper_steps(config: dict, results: Results, section: str, steps: int) -> str | None:
+def paper_steps(config: dict, results: Results, section: str, steps: int, targets: list[str] | None = None) -> str | None:
     """The section's nets trained for the paper's ``steps``: a loss still falling from
-    under-training cannot show the plateau or the exponent of a converged one."""
+    under-training cannot show the plateau or the exponent of a converged one. For a ticket
+    family, ``targets`` names the claim's targets (default: all), each at its own scale."""
+    if section.startswith("tickets.") and section != "tickets.wide":
+        family = setting(config, section)
+        short = [t for t in targets or family["targets"] if target_grid(family, t)["train"]["steps"] < steps]
+        if short:
+            have = min(target_grid(family, t)["train"]["steps"] for t in short)
+            return f"{section} ({', '.join(short)}) trained {have:,} steps, the paper {steps:,}: the losses have not converged"
+        return None
     have = setting(config, f"{section}.train.steps")
     if have < steps:
         return f"{section} trained {have:,} steps, the paper {steps:,}: the losses have not converged"

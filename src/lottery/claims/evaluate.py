@@ -37,7 +37,8 @@ def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: lis
     sources = m.sources + tuple(s for req in claim.requires for s in PRECONDITION_SOURCES.get(req["kind"], ())) \
         + tuple(s for cond in claim.decides for s in DECIDERS[cond["kind"]].sources)
     results = Results(directory, sources)
-    (scale, short), full = row_scale(tuple(s.format(**claim.args) for s in m.sections), config, datasets)
+    named = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in claim.args.items()}
+    (scale, short), full = row_scale(tuple(s.format(**named) for s in m.sections), config, datasets)
     row = {"id": claim.id, "paper": claim.paper, "group": claim.group, "where": claim.where, "short": claim.short,
            "claim": claim.claim, "paper_value": claim.paper_value, "scale": scale, "scale_short": short,
            "paper_scale": full, "measure": claim.measure, "causes": causes_tested(claim, config), "kind": claim.kind,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lottery.arora.datasets import PAPER_IMAGE_SETS
 from lottery.claims.measures.base import setting
+from lottery.liu_tegmark.target_scale import target_grid
 
 LT_SEEDS, LT_STEPS, LT_WIDE = 1000, 50_000, 10_000
 AR_MIXTURE = {"dim": 100, "n_train": 10_000, "repetitions": 5}
@@ -22,14 +23,31 @@ def _grid(section: dict) -> tuple[str, str, bool]:
     return f"{seeds:,} seeds, {steps:,} steps", f"{seeds:,} x {steps / 1000:g}k", seeds >= LT_SEEDS and steps >= LT_STEPS
 
 
+def _family_scale(family: str, section: dict, targets: list[str] | None) -> tuple[str, str, bool]:
+    """A ticket family's scale for ``targets`` (all of the family's when None), each trained at the
+    family's scale or, for a bundle part, at the papers' (lottery.liu_tegmark.target_scale)."""
+    groups: dict[tuple[int, int], list[str]] = {}
+    for target in targets or section["targets"]:
+        grid = target_grid(section, target)
+        groups.setdefault((grid["seeds"], grid["train"]["steps"]), []).append(target)
+    scales = {key: _grid({"seeds": key[0], "train": {"steps": key[1]}}) for key in groups}
+    full = all(f for _, _, f in scales.values())
+    if len(groups) == 1:
+        (text, short, _), = scales.values()
+        return f"{family}: {text}", short, full
+    text = "; ".join(f"{', '.join(ts)}: {scales[key][0]}" for key, ts in groups.items())
+    short = "; ".join(f"{scales[key][1]} ({len(ts)})" for key, ts in groups.items())
+    return f"{family}: {text}", short, full
+
+
 def section_scale(section: str, config: dict, real_data: list[str]) -> tuple[str, str, bool]:
     """(how the section's results were made, the same in a few words, whether at the papers' scale)."""
     if section == "scaling":
         text, short, full = _grid(setting(config, "scaling"))
         return f"{text}, {setting(config, 'scaling.data.n_train'):,} train points", short, full
-    if section in ("targets", "multiplication"):
-        text, short, full = _grid(setting(config, f"tickets.{section}"))
-        return f"{section}: {text}", short, full
+    family, _, named = section.partition("/")
+    if family in ("targets", "multiplication"):
+        return _family_scale(family, setting(config, f"tickets.{family}"), named.split(",") if named else None)
     if section == "wide":
         wide = setting(config, "tickets.wide")
         width, steps = max(wide["widths"]), wide["train"]["steps"]

@@ -96,3 +96,34 @@ def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
     """
     extra = [bundle / name for name in meta.get("documents", [])]
     return _write(bundle, {**meta, "files": checksums(bundle, _copy(run, bundle, patterns) + extra)})
+
+
+def add_part(run: Path, bundle: Path, name: str, patterns: list[str], part: dict,
+             documents: dict[str, str] | None = None, manifest_edits: dict | None = None) -> dict:
+    """Add a part trained apart (say, a few targets at the papers' scale) without touching the rest.
+
+    The files of ``run`` matching ``patterns`` enter the bundle (replacing the same paths, the
+    part's own smaller runs); the manifest records ``part`` (jobs, commit, machine, the
+    training code's digest) under ``parts[name]`` with its files, and its jobs' wall times
+    beside the others'. ``documents`` (bundle path -> text: its config, now naming the part)
+    are rewritten and checksummed; ``manifest_edits`` are merged into the manifest's top-level
+    dicts (the part's stated departures). A name already recorded is refused: a part is added
+    once, never rewritten.
+    """
+    manifest = verify(bundle)
+    parts = manifest.get("parts", {})
+    if name in parts:
+        raise ResultsError(f"reference bundle {bundle} already holds a part {name!r}; name the new part anew")
+    copied = _copy(run, bundle, patterns) if patterns else []
+    for rel, text in (documents or {}).items():
+        (bundle / rel).write_text(text)
+        copied.append(bundle / rel)
+    files = checksums(bundle, copied)
+    edited = {key: {**manifest.get(key, {}), **value} for key, value in (manifest_edits or {}).items()}
+    return _write(bundle, {
+        **manifest,
+        **edited,
+        "files": {**manifest["files"], **files},
+        "parts": {**parts, name: {**part, "files": sorted(f for f in files if f not in (documents or {}))}},
+        "wall_time_s": {**manifest.get("wall_time_s", {}), **part.get("wall_time_s", {})},
+    })

@@ -14,6 +14,7 @@ cheap enough to compute for every rule each time Snakemake parses the workflow.
 from __future__ import annotations
 
 import ast
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -102,3 +103,13 @@ def code_files(command: str) -> tuple[str, ...]:
     files = {path} | {_module_file(m) for m in _closure(direct)}
     companions = {f for p in files for f in p.parent.glob(p.stem + ".*") if f.suffix not in (".py", ".pyc")}
     return tuple(sorted(str(f) for f in files | companions))
+
+
+def code_digest(command: str) -> str:
+    """SHA-256 of the files ``command`` runs (paths relative to the package and contents): equal
+    digests mean the command's code is byte-identical, so its outputs from the same inputs are too."""
+    digest = hashlib.sha256()
+    for name in code_files(command):
+        path = Path(name)
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

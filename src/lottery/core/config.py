@@ -154,8 +154,13 @@ def _tickets_errors(config: dict) -> list[str]:
             errors.append(f"config key 'tickets.{family}.fit_range' = [{lo}, {hi}] holds {len(inside)} widths of "
                           f"'tickets.{family}.widths' {section['widths']}; allowed: an ordered range holding at "
                           f"least 2 of them")
-        if section["train"]["batch_size"] > scaling["data"]["n_train"]:
-            errors.append(f"config key 'tickets.{family}.train.batch_size' exceeds 'scaling.data.n_train'")
+        for key, train in ((family, section["train"]), (f"{family}.paper_scale", section["paper_scale"]["train"])):
+            if train["batch_size"] > scaling["data"]["n_train"]:
+                errors.append(f"config key 'tickets.{key}.train.batch_size' exceeds 'scaling.data.n_train'")
+        stray = sorted(set(section["paper_scale"]["targets"]) - set(section["targets"]))
+        if stray:
+            errors.append(f"config key 'tickets.{family}.paper_scale.targets' names {stray}, which "
+                          f"'tickets.{family}.targets' {section['targets']} does not train")
     return errors
 
 

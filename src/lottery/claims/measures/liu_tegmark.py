@@ -272,7 +272,7 @@ def _target_fit(r: Results, config: dict, target: str, widths: list[int] | None)
     return {"target": target, "alpha": alpha, "alpha_low": low, "alpha_high": high}
 
 
-@measure(sources=("targets_fits", "targets_summary"), sections=("targets",))
+@measure(sources=("targets_fits", "targets_summary"), sections=("targets/{targets}",))
 def target_exponents_matching(r: Results, config: dict, targets: list[str], test: str, factor: float = 1.0,
                               early: list[str] | None = None, early_widths: list[int] | None = None) -> Measurement:
     """Fraction of the named targets whose exponent passes ``test`` (see TARGET_TESTS; ``factor``:
@@ -301,7 +301,7 @@ def _target_log_losses(r: Results, target: str, width_min: int) -> dict[str, dic
     return losses
 
 
-@measure(sources=("targets_summary",), sections=("targets",))
+@measure(sources=("targets_summary",), sections=("targets/{target}",))
 def log_loss_skewness(r: Results, config: dict, target: str, width_min: int) -> Measurement:
     """Median over widths from ``width_min`` of the skewness of the target's log10 losses
     (negative: a heavy tail to the left, towards low losses)."""
