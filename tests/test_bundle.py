@@ -64,3 +64,39 @@ def test_a_part_adds_its_files_and_record_and_leaves_the_rest_as_recorded(tmp_pa
     assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
     with pytest.raises(ResultsError, match="already holds a part"):
         add_part(run, bundle, "b-at-scale", ["results/tickets/b/*.h5"], part)
+
+
+def test_bundle_add_part_names_the_targets_in_the_config_and_records_jobs_and_code(tmp_path: Path) -> None:
+    import yaml
+
+    from conftest import REPO
+    from lottery.cli import main
+    from lottery.core.code_deps import code_digest
+
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    run, bundle = tmp_path / "run", tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (tmp_path / "made" / "results" / "grids" / "x2" / "silu").mkdir(parents=True)
+    (tmp_path / "made" / "results" / "grids" / "x2" / "silu" / "N2.h5").write_text("scaling grid")
+    make(tmp_path / "made", bundle, ["results/**/*.h5"], {"documents": ["config.yaml"], "overrides": {}})
+    for width in config["tickets"]["targets"]["widths"]:
+        grid = run / "results" / "tickets" / "grids" / "targets" / "sin" / "silu" / f"N{width}.h5"
+        grid.parent.mkdir(parents=True, exist_ok=True)
+        grid.write_text(f"sin at N={width}")
+        bench = run / "benchmarks" / "tickets" / "targets" / "sin" / "silu" / f"N{width}.tsv"
+        bench.parent.mkdir(parents=True, exist_ok=True)
+        bench.write_text(f"s\tmax_rss\n{width * 1.5}\t10\n")
+    argv = ["bundle-add-part", "--run", str(run), "--bundle", str(bundle), "--name", "sin", "--family", "targets",
+            "--targets", "sin", "--reused", "x2", "--reason", "sin at the papers' scale",
+            "--schema", str(REPO / "config" / "schema.yaml")]
+    assert main(argv) == 0
+    manifest = verify(bundle)
+    part = manifest["parts"]["sin"]
+    assert part["wall_time_s"] == {"tickets/targets/sin/silu/N2": 3.0, "tickets/targets/sin/silu/N10": 15.0}
+    assert part["training_code"]["sha256"] == code_digest("train-grid") and part["reused"] == ["x2"]
+    assert part["seeds"] == 1000 and part["steps"] == 50_000, "the schema's paper_scale defaults are the papers'"
+    assert yaml.safe_load((bundle / "config.yaml").read_text())["tickets"]["targets"]["paper_scale"] == {
+        "targets": ["x2", "sin"]}
+    assert manifest["overrides"]["tickets.targets.paper_scale.targets"]["value"] == ["x2", "sin"]
+    assert main(argv) != 0, "a part is added once"

@@ -59,7 +59,7 @@ def bundle_update(args: argparse.Namespace) -> None:
 
 @command("bundle-add-part", ("--run", REQ), ("--bundle", REQ), ("--name", REQ), ("--family", REQ),
          ("--targets", {"nargs": "+", "required": True}), ("--reused", {"nargs": "*", "default": []}),
-         ("--reason", REQ))
+         ("--reason", REQ), ("--schema", {"default": "config/schema.yaml"}))
 def bundle_add_part(args: argparse.Namespace) -> None:
     """Add ticket-family targets trained at the papers' scale in --run (a build restored from the
     bundle) to the bundle as one part: their grids, jobs' wall times, commit, machine and training
@@ -76,6 +76,7 @@ def bundle_add_part(args: argparse.Namespace) -> None:
     from lottery.core.benchmarks import collect
     from lottery.core.bundle import add_part
     from lottery.core.code_deps import code_digest
+    from lottery.core.config import validate_config
     from lottery.core.errors import ResultsError
     from lottery.liu_tegmark.target_scale import target_grid, with_paper_scale
 
@@ -89,7 +90,7 @@ def bundle_add_part(args: argparse.Namespace) -> None:
     bench = collect(run / "benchmarks" / "tickets" / args.family)
     jobs = {f"tickets/{args.family}/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])
             if job.split("/")[0] in args.targets}
-    scale = target_grid(new_config["tickets"][args.family], args.targets[0])
+    scale = target_grid(validate_config(new_config, args.schema)["tickets"][args.family], args.targets[0])
     part = {
         "family": args.family, "targets": args.targets, "reused": args.reused,
         "seeds": scale["seeds"], "steps": scale["train"]["steps"], "wall_time_s": jobs,

@@ -16,12 +16,6 @@ def target_grid(family: dict, target: str) -> dict:
     return {"seeds": source["seeds"], "train": source["train"]}
 
 
-def paper_scale_targets(family: dict) -> list[str]:
-    """The family's targets trained at ``paper_scale``, in the family's order."""
-    chosen = set(family.get("paper_scale", {}).get("targets", []))
-    return [t for t in family["targets"] if t in chosen]
-
-
 def with_paper_scale(config: dict, family: str, targets: list[str]) -> dict:
     """``config`` with ``targets`` added to ``tickets.<family>.paper_scale.targets`` (in the family's
     order): what a bundle's config says once a part has trained them at the papers' scale."""
