@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import torch
 
-from lottery.beyond.bias_variance import (decompose, ensemble_losses, mechanism_slopes, mechanism_verdict,
-                                          weighted_parts)
+from lottery.beyond.bias_variance import (decompose, ensemble_losses, mechanism_rules, mechanism_slopes,
+                                          mechanism_verdict, weighted_parts)
 from lottery.beyond.imp_tickets import neuron_fates
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
 from lottery.beyond.pair_fates import decoy_partners, net_pair_fates, pair_fates, per_seed_rates
@@ -181,7 +181,7 @@ def test_the_mechanism_test_tells_ticket_ensembling_from_its_opposite(planted: s
         want = {"ensembling": (0.0, -1.0), "opposite": (-1.0, 0.0)}[planted]
         for part, slope in zip(("bias2", "variance"), want):
             assert g.loc[part, "low"] - 0.03 < slope < g.loc[part, "high"] + 0.03
-        outcome, sentence = mechanism_verdict(g.loc["bias2"], g.loc["variance"])
+        outcome, sentence = mechanism_verdict(g.loc["bias2"], g.loc["variance"], mechanism_rules("silu"))
         assert outcome == {"ensembling": "yes", "opposite": "no"}[planted]
         assert ("width removes bias faster than variance" in sentence) == (planted == "opposite")
 

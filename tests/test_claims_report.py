@@ -224,3 +224,25 @@ def test_the_rules_macro_quotes_the_registry_header_for_every_word() -> None:
     assert macro.startswith(r"\newcommand{\ClaimsRules}")
     assert all(rf"\emph{{{VERDICT_LABELS[w]}}}" in macro for w in words)
     assert "minimum effect" in macro, "partly's requirement comes from the header"
+
+
+def test_the_sections_quote_the_claims_tables_verdicts_and_hold_no_rule_of_their_own() -> None:
+    """One verdict engine: every ``\\Claim<Id>`` a section quotes is a registry claim's macro, the
+    sections quote the rows they once judged with thresholds of their own, and the retired
+    section verdict macros and thresholds are gone from sections and code."""
+    from lottery.claims.registry import load_registry
+    from lottery.core.texmacros import camel
+
+    names = {camel("claim", c.id) for c in load_registry()}
+    sections = "\n".join(p.read_text() for p in sorted((REPO / "paper" / "sections").glob("*.tex")))
+    quoted = {re.sub(r"(Reason|Ours)$", "", m) for m in re.findall(r"\\(Claim(?!s)[A-Za-z]+)", sections)}
+    assert quoted and quoted <= names, f"sections quote unknown claims: {sorted(quoted - names)}"
+    once_judged = ["AR-fig3a-xor-twice", "AR-abstract-less-overconfident", "AR-fig2-dense-dd", "LT-fig2a-mirror",
+                   "LT-appB-clusters", "LT-fig2c-lucky-mirror", "LT-fig4-trend", "LT-fig13-best",
+                   "BY-mechanism-silu-variance", "BY-mechanism-leaky-bias"]
+    assert {camel("claim", i) for i in once_judged} <= quoted
+    code = "\n".join(p.read_text() for p in sorted((REPO / "src" / "lottery").rglob("*.py")))
+    for retired in ("ImpEffVerdict", "ImpEceVerdict", "TkSymVerdict", "TkSymThreshold", "TkLuckyMirror",
+                    "TkEnsTrend", "TkDistillPrecision", "TkClusterComparison", "ImpBumpTolerance", "ByMechFactor",
+                    "SYMMETRY_RATIO", "PAPER_RATIO_RANGE", "MIRROR_TOLERANCE", "EXPONENT_FACTOR", "FLAT_BIAS"):
+        assert retired not in sections and retired not in code, retired

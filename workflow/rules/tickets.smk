@@ -19,18 +19,16 @@ TK_GRID_SETTINGS = {
 SC_GRID_SETTINGS = settings(TK_GRID_KEYS, seeds=SC["seeds"], train=SC["train"], data_seed=SC["data"]["seed"])
 
 
-def ticket_grid(family, target, activation, width):
-    """A family's grid file; the scaling grid itself where it holds the same nets (same target,
-    activation, width and settings: the x^2 family at the papers' scale is never trained twice)."""
-    if (target in SC["targets"] and activation in SC["activations"] and width in SC["widths"]
-            and TK_GRID_SETTINGS[family, target] == SC_GRID_SETTINGS):
-        return f"results/grids/{target}/{activation}/N{width}.h5"
-    return f"results/tickets/grids/{family}/{target}/{activation}/N{width}.h5"
-
-
+# A family's grid is the scaling grid itself where it holds the same nets (same target,
+# activation, width and settings): the x^2 family at the papers' scale is never trained twice.
+TK_SCALING_TWINS = {
+    key for key, value in TK_GRID_SETTINGS.items() if key[1] in SC["targets"] and value == SC_GRID_SETTINGS
+}
 TK_FAMILY_GRIDS = {
     family: [
-        ticket_grid(family, target, activation, width)
+        f"results/grids/{target}/{activation}/N{width}.h5"
+        if (family, target) in TK_SCALING_TWINS and activation in SC["activations"] and width in SC["widths"]
+        else f"results/tickets/grids/{family}/{target}/{activation}/N{width}.h5"
         for target in TK[family]["targets"]
         for activation in TK[family]["activations"]
         for width in TK[family]["widths"]

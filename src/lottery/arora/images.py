@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from lottery.core.config import ConfigError
+from lottery.core.errors import ConfigError
 from lottery.core.seeds import seed_address
 
 # MNIST's layout, shared by Fashion-MNIST: name -> (file without .gz, IDX magic: unsigned bytes, rank 3 or 1).

@@ -15,7 +15,8 @@ the bias of the seed average would stay flat. :func:`mechanism_slopes` fits both
 (log-log, over width ranges of the x^2 grids) with percentile intervals from resampling the
 seeds at every width, with and without the worst ``trim`` fraction of seeds (the mean loss
 that eq. 2.11 splits is sensitive to a few bad seeds); :func:`mechanism_verdict` states
-whether the prediction holds, fails or is undecided at the run's noise.
+whether the prediction holds, fails or is undecided at the run's noise, by the claims
+registry's rules (its BY-mechanism claims), so the section and the claims table never differ.
 """
 from __future__ import annotations
 
@@ -45,10 +46,8 @@ class BiasVarianceSettings:
     confidence: float
 
 
-ENSEMBLING_VARIANCE_SLOPE = -1.0  # the seed variance of an average of ~N independent tickets
-EXPONENT_FACTOR = 1.15  # an exponent equals the predicted one within this factor (the claims' exponent margin)
-FLAT_BIAS = 0.5  # a bias slope within this of 0 is flat: halfway between the predicted 0 and -1
 HOLDS, FAILS, UNDECIDED = "yes", "no", "undecided"
+PART_WORDS = {"variance": "the seed variance's exponent", "bias2": "the bias's exponent"}
 
 
 def net_predictions(params: NetParams, x: np.ndarray, activation: str, negative_slope: float,
@@ -169,38 +168,44 @@ def mechanism_slopes(residuals_by_width: dict[int, np.ndarray], ranges: list[lis
     return pd.DataFrame(slopes), pd.DataFrame(per_width)
 
 
-def mechanism_verdict(bias: dict, variance: dict) -> tuple[str, str]:
-    """Does the seed variance fall like N^-1 while bias^2 stays flat? ``bias``, ``variance``: rows
-    of :func:`mechanism_slopes`. Returns (``HOLDS``, ``FAILS`` or ``UNDECIDED``, a LaTeX
-    sentence saying why).
+def mechanism_rules(activation: str) -> dict[str, dict]:
+    """The claims registry's rules for the two parts of the mechanism test of one activation
+    (``part -> rule`` of its BY-mechanism claims): the section's table judges every width
+    range and seed set by the very rules the claims table uses on the main one."""
+    from lottery.claims.registry import load_registry
 
-    The variance falls like N^-1 when its slope's whole interval lies within a factor
-    ``EXPONENT_FACTOR`` of -1 (the claims registry's exponent margin); the bias stays flat when
-    its slope's whole interval lies within ``FLAT_BIAS`` of 0, halfway to the variance's -1. An
-    interval wholly outside either band fails the prediction; one that straddles a band's edge
-    leaves it undecided.
+    return {c.args["part"]: c.rule for c in load_registry()
+            if c.measure == "mechanism_exponent" and c.args["activation"] == activation}
+
+
+def mechanism_verdict(bias: dict, variance: dict, rules: dict[str, dict]) -> tuple[str, str]:
+    """Does the seed variance fall like N^-1 while bias^2 stays flat? ``bias``, ``variance``: rows
+    of :func:`mechanism_slopes`; ``rules``: :func:`mechanism_rules`. Returns (``HOLDS``,
+    ``FAILS`` or ``UNDECIDED``, a LaTeX sentence saying why).
+
+    Each part's exponent (``part ~ N^-exponent``) is judged by the claims' verdict engine: the
+    prediction holds when both are *reproduced*, fails when either is *not reproduced*, and is
+    undecided otherwise (an interval straddling a rule's edge).
     """
-    band = (ENSEMBLING_VARIANCE_SLOPE * EXPONENT_FACTOR, ENSEMBLING_VARIANCE_SLOPE / EXPONENT_FACTOR)
-    var_in = band[0] <= variance["low"] and variance["high"] <= band[1]
-    var_out = variance["high"] < band[0] or variance["low"] > band[1]
-    bias_in = -FLAT_BIAS < bias["low"] and bias["high"] < FLAT_BIAS
-    bias_out = bias["high"] < -FLAT_BIAS or bias["low"] > FLAT_BIAS
-    if var_in and bias_in:
-        return HOLDS, ("Yes: the seed variance falls like $N^{-1}$ and the bias stays flat, as ticket ensembling "
-                       "predicts")
-    reasons = []
-    if not var_in:
-        pace = "faster" if variance["high"] < band[0] else "more slowly" if variance["low"] > band[1] else None
-        reasons.append(f"the seed variance falls {pace} than $N^{{-1}}$" if pace else
-                       "the seed variance's slope straddles the edge of $-1$'s band")
-    if not bias_in:
-        reasons.append(("the bias does not stay flat: it " + ("falls" if bias["high"] < 0 else "rises") + " with width")
-                       if bias_out else "the bias's slope straddles the edge of the flat band")
+    from lottery.claims.measures import Measurement
+    from lottery.claims.verdicts import NOT_REPRODUCED, REPRODUCED, judge
+
+    missing = [p for p in PART_WORDS if p not in rules]
+    if missing:
+        return UNDECIDED, "Undecided: no claim in the registry judges " + " or ".join(PART_WORDS[p] for p in missing)
+    rows = {"variance": variance, "bias2": bias}
+    outcomes = {p: judge(rules[p], Measurement(-rows[p]["slope"], "", -rows[p]["high"], -rows[p]["low"])).outcome
+                for p in PART_WORDS}
+    reasons = [f"{PART_WORDS[p]}: {outcomes[p]}" for p in PART_WORDS]
     if bias["high"] < variance["low"]:
         reasons.append("width removes bias faster than variance, the opposite of what ticket ensembling predicts")
-    if var_out or bias_out:
+    if all(o == REPRODUCED for o in outcomes.values()):
+        return HOLDS, ("Yes: the seed variance falls like $N^{-1}$ and the bias stays flat, as ticket ensembling "
+                       "predicts")
+    if NOT_REPRODUCED in outcomes.values():
         return FAILS, "No: " + "; ".join(reasons)
     return UNDECIDED, "Undecided at this run's noise: " + "; ".join(reasons)
+
 
 
 def seed_ensembles(grids: list[tuple[str, pd.DataFrame, NetParams]],

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lottery.beyond.bias_variance import EXPONENT_FACTOR, FLAT_BIAS, mechanism_verdict, slope
+from lottery.beyond.bias_variance import mechanism_rules, mechanism_verdict, slope
 from lottery.beyond.pair_fates import per_seed_rates
 from lottery.beyond.scaling_forms import A_MAX, BOUND_TOL, C_MIN, CONTESTANTS, LOG_G, TAIL, TIE
 from lottery.core.intervals import percentile_interval
@@ -281,7 +281,7 @@ def mechanism_table(mech: pd.DataFrame, trim: float) -> str:
              r"activation & widths & seeds & bias$^2$ slope & variance slope & prediction holds \\", r"\midrule"]
     for (activation, lo, hi, trimmed), g in mech.groupby(["activation", "width_lo", "width_hi", "trimmed"]):
         g = g.set_index("part")
-        outcome, _ = mechanism_verdict(g.loc["bias2"], g.loc["variance"])
+        outcome, _ = mechanism_verdict(g.loc["bias2"], g.loc["variance"], mechanism_rules(activation))
         seeds = f"without worst {_pct(trim)}\\%" if trimmed else "all"
         cells = [_interval(g.loc[p, "slope"], g.loc[p, "low"], g.loc[p, "high"]) for p in ("bias2", "variance")]
         lines.append(rf"{get_activation(activation).latex} & {lo}--{hi} & {seeds} & " + " & ".join(cells)
@@ -296,24 +296,23 @@ def _mechanism_macros(mech: pd.DataFrame, widths: pd.DataFrame, settings: Report
     ranges = settings.slope_ranges
     m = {"ByMechTrim": _pct(settings.trim), "ByMechBootstrap": format_number(settings.mechanism_bootstrap),
          "ByMechConfidence": _pct(settings.mechanism_confidence),
-         "ByMechRanges": " and ".join(f"{lo}--{hi}" for lo, hi in ranges),
-         "ByMechFactor": _num(EXPONENT_FACTOR), "ByMechFlat": _num(FLAT_BIAS)}
+         "ByMechRanges": " and ".join(f"{lo}--{hi}" for lo, hi in ranges)}
     lo, hi = ranges[0]
     m["ByMechMainRange"] = f"{lo}--{hi}"
     for activation in sorted(mech["activation"].unique()):
-        a = camel(activation)
+        a, rules = camel(activation), mechanism_rules(activation)
         main = _mechanism_row(mech, activation, lo, hi, False)
         for part in ("bias", "variance"):
             r = main[part] if main else pd.Series({"slope": np.nan, "low": np.nan, "high": np.nan})
             m[camel("ByMech", a, part, "Slope")] = _interval(r["slope"], r["low"], r["high"])
-        outcome, sentence = mechanism_verdict(main["bias"], main["variance"]) if main else (None, "cannot be judged")
-        m[camel("ByMech", a, "Verdict")] = sentence
+        outcome = mechanism_verdict(main["bias"], main["variance"], rules)[0] if main else None
         others = [(f"over widths {r_lo}--{r_hi}" + (f" without the worst {_pct(settings.trim)}\\% of seeds"
                                                       if trimmed else ""), row)
                   for r_lo, r_hi in ranges for trimmed in (False, True)
                   if (r_lo, r_hi, trimmed) != (lo, hi, False)
                   and (row := _mechanism_row(mech, activation, r_lo, r_hi, trimmed)) is not None]
-        flipped = [where for where, row in others if mechanism_verdict(row["bias"], row["variance"])[0] != outcome]
+        flipped = [where for where, row in others
+                   if mechanism_verdict(row["bias"], row["variance"], rules)[0] != outcome]
         m[camel("ByMech", a, "Robust")] = (
             "the verdict is the same " + ", ".join(where for where, _ in others) if not flipped
             else "the verdict differs " + ", ".join(flipped))

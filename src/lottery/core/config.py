@@ -14,9 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-
-class ConfigError(ValueError):
-    """The config is invalid; the message names the key and the allowed values."""
+from lottery.core.errors import ConfigError
 
 
 def _key(path: Any) -> str:

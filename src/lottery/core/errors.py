@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 
+class ConfigError(ValueError):
+    """The config is invalid; the message names the key and the allowed values."""
+
+
 class DeviceError(RuntimeError):
     """The config asks for a device this machine does not have."""
 
