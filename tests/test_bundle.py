@@ -67,6 +67,8 @@ def test_a_part_adds_its_files_and_record_and_leaves_the_rest_as_recorded(tmp_pa
 
 
 def test_bundle_add_part_names_the_targets_in_the_config_and_records_jobs_and_code(tmp_path: Path) -> None:
+    import subprocess
+
     import yaml
 
     from conftest import REPO
@@ -90,13 +92,38 @@ def test_bundle_add_part_names_the_targets_in_the_config_and_records_jobs_and_co
     argv = ["bundle-add-part", "--run", str(run), "--bundle", str(bundle), "--name", "sin", "--family", "targets",
             "--targets", "sin", "--reused", "x2", "--reason", "sin at the papers' scale",
             "--schema", str(REPO / "config" / "schema.yaml")]
-    assert main(argv) == 0
+    first = subprocess.run(["git", "-C", str(REPO), "rev-list", "--max-parents=0", "HEAD"], capture_output=True,
+                           text=True).stdout.split()
+    if first:  # the first commit's training code differs from today's: refused without the outputs check
+        assert main([*argv, "--trained-at", first[0]]) != 0 and "parts" not in verify(bundle)
+    assert main([*argv, "--outputs-check", "test-config grids identical by value (planted)"]) == 0
     manifest = verify(bundle)
     part = manifest["parts"]["sin"]
     assert part["wall_time_s"] == {"tickets/targets/sin/silu/N2": 3.0, "tickets/targets/sin/silu/N10": 15.0}
     assert part["training_code"]["sha256"] == code_digest("train-grid") and part["reused"] == ["x2"]
+    assert part["training_code"]["outputs_check"].startswith("test-config grids")
     assert part["seeds"] == 1000 and part["steps"] == 50_000, "the schema's paper_scale defaults are the papers'"
     assert yaml.safe_load((bundle / "config.yaml").read_text())["tickets"]["targets"]["paper_scale"] == {
         "targets": ["x2", "sin"]}
     assert manifest["overrides"]["tickets.targets.paper_scale.targets"]["value"] == ["x2", "sin"]
     assert main(argv) != 0, "a part is added once"
+
+
+def test_compare_runs_finds_a_changed_value_a_missing_file_and_nothing_in_equal_runs(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from lottery.cli import main
+    from lottery.core.compare import differences
+    from lottery.core.storage import write_table
+
+    frame = pd.DataFrame({"seed": [0, 1], "test_loss": [1e-3, 2e-3]})
+    for run in ("a", "b", "c"):
+        write_table(frame, tmp_path / run / "results" / "grids" / "N2.h5")
+    write_table(frame.assign(test_loss=[1e-3, 2.0000001e-3]), tmp_path / "c" / "results" / "grids" / "N2.h5")
+    write_table(frame, tmp_path / "c" / "results" / "grids" / "N10.h5")
+    assert differences(tmp_path / "a", tmp_path / "b", "results/**/*.h5") == (["results/grids/N2.h5"], [])
+    common, diffs = differences(tmp_path / "a", tmp_path / "c", "results/**/*.h5")
+    assert common == ["results/grids/N2.h5"] and len(diffs) == 2
+    assert any("N10.h5: only in" in d for d in diffs) and any("N2.h5:table" in d for d in diffs)
+    assert main(["compare-runs", "--a", str(tmp_path / "a"), "--b", str(tmp_path / "b")]) == 0
+    assert main(["compare-runs", "--a", str(tmp_path / "a"), "--b", str(tmp_path / "c")]) != 0

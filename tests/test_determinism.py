@@ -12,10 +12,9 @@ from pathlib import Path
 
 import matplotlib.image
 import numpy as np
-import pandas as pd
 import pytest
 
-from lottery.core.storage import read_frame
+from lottery.core.compare import differences
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +30,10 @@ def _same_files(runs: tuple[Path, Path], pattern: str) -> list[Path]:
     return a
 
 
-def _keys(path: Path) -> list[str]:
-    """The frames in an HDF5 file (``walk``, since ``keys`` also lists a group named 'table')."""
-    with pd.HDFStore(path, "r") as store:
-        return sorted(f"{group}/{leaf}".lstrip("/") for group, _, leaves in store.walk() for leaf in leaves)
-
-
 def test_result_tables_are_identical_by_value(runs) -> None:
     a, b = runs
-    for rel in _same_files(runs, "results/**/*.h5"):
-        keys = [_keys(a / rel), _keys(b / rel)]
-        assert keys[0] == keys[1], rel
-        for key in keys[0]:
-            pd.testing.assert_frame_equal(read_frame(a / rel, key), read_frame(b / rel, key), check_exact=True,
-                                          obj=f"{rel}:{key}")
+    common, diffs = differences(a, b, "results/**/*.h5")
+    assert common and not diffs, diffs
     for rel in _same_files(runs, "results/**/*.csv"):
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from lottery.commands import REQ, command
+from lottery.core.errors import ResultsError
 
 log = logging.getLogger("lottery")
 
@@ -57,54 +58,89 @@ def bundle_update(args: argparse.Namespace) -> None:
     log.info("bundle %s: %d files, %s updated", args.bundle, len(manifest["files"]), ", ".join(args.patterns))
 
 
-@command("bundle-add-part", ("--run", REQ), ("--bundle", REQ), ("--name", REQ), ("--family", REQ),
-         ("--targets", {"nargs": "+", "required": True}), ("--reused", {"nargs": "*", "default": []}),
-         ("--reason", REQ), ("--schema", {"default": "config/schema.yaml"}))
-def bundle_add_part(args: argparse.Namespace) -> None:
-    """Add ticket-family targets trained at the papers' scale in --run (a build restored from the
-    bundle) to the bundle as one part: their grids, jobs' wall times, commit, machine and training
-    code digest; the bundle config's paper_scale.targets and its stated departure name them.
-    --reused: targets whose paper-scale grids the bundle already holds as scaling grids (x^2)."""
-    import json
-    import os
-    import platform
+def _training_code_changed(since: str, command: str) -> bool:
+    """Whether the files ``command`` runs differ between commit ``since`` and the working tree."""
     import subprocess
 
+    from lottery.core.code_deps import ROOT, code_files
+
+    diff = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", since, "--", *code_files(command)],
+                          capture_output=True)
+    if diff.returncode not in (0, 1):
+        raise ResultsError(f"cannot compare the training code with commit {since}: {diff.stderr.decode().strip()}")
+    return diff.returncode == 1
+
+
+def _machine() -> dict:
+    import os
+    import platform
+
     import torch
+
+    return {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
+            "python": platform.python_version(), "torch": torch.__version__}
+
+
+@command("bundle-add-part", ("--run", REQ), ("--bundle", REQ), ("--name", REQ), ("--family", REQ),
+         ("--targets", {"nargs": "+", "required": True}), ("--reused", {"nargs": "*", "default": []}),
+         ("--reason", REQ), ("--trained-at", {"default": "HEAD"}), ("--outputs-check", {"default": ""}),
+         ("--schema", {"default": "config/schema.yaml"}))
+def bundle_add_part(args: argparse.Namespace) -> None:
+    """Add ticket-family targets trained at the papers' scale in --run (a build restored from the
+    bundle) to the bundle as one part: their grids, jobs' wall times, the commit they were trained
+    at, the machine and the digest of the training code the part is accepted for; the bundle
+    config's paper_scale.targets and its stated departure name them. --reused: targets whose
+    paper-scale grids the bundle already holds as scaling grids (x^2). --outputs-check: required
+    when the training code changed since --trained-at: how its test-config outputs were found
+    identical to today's (python -m lottery compare-runs)."""
+    import subprocess
+
     import yaml
 
     from lottery.core.benchmarks import collect
     from lottery.core.bundle import add_part
-    from lottery.core.code_deps import code_digest
+    from lottery.core.code_deps import ROOT, code_digest
     from lottery.core.config import validate_config
-    from lottery.core.errors import ResultsError
     from lottery.liu_tegmark.target_scale import target_grid, with_paper_scale
 
     run, bundle = Path(args.run), Path(args.bundle)
-    config = yaml.safe_load((bundle / "config.yaml").read_text())
     missing = [t for t in args.targets if not list(run.glob(f"results/tickets/grids/{args.family}/{t}/*/N*.h5"))]
     missing += [t for t in args.reused if not list(bundle.glob(f"results/grids/{t}/*/N*.h5"))]
     if missing:
         raise ResultsError(f"no trained grids of {missing} in {run} (or, for --reused, in {bundle}/results/grids)")
-    new_config = with_paper_scale(config, args.family, args.targets + args.reused)
+    if _training_code_changed(args.trained_at, "train-grid") and not args.outputs_check:
+        raise ResultsError(f"the training code changed since {args.trained_at}: compare both commits' training "
+                           "outputs on config/test.yaml (python -m lottery compare-runs) and pass --outputs-check")
+    config = with_paper_scale(yaml.safe_load((bundle / "config.yaml").read_text()), args.family,
+                              args.targets + args.reused)
     bench = collect(run / "benchmarks" / "tickets" / args.family)
     jobs = {f"tickets/{args.family}/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])
             if job.split("/")[0] in args.targets}
-    scale = target_grid(validate_config(new_config, args.schema)["tickets"][args.family], args.targets[0])
-    part = {
-        "family": args.family, "targets": args.targets, "reused": args.reused,
-        "seeds": scale["seeds"], "steps": scale["train"]["steps"], "wall_time_s": jobs,
-        "commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip(),
-        "training_code": {"command": "train-grid", "sha256": code_digest("train-grid")},
-        "machine": {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
-                    "python": platform.python_version(), "torch": torch.__version__},
-    }
-    key = f"tickets.{args.family}.paper_scale.targets"
-    departure = {key: {"value": new_config["tickets"][args.family]["paper_scale"]["targets"], "reason": args.reason}}
+    scale = target_grid(validate_config(config, args.schema)["tickets"][args.family], args.targets[0])
+    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.trained_at], capture_output=True,
+                         text=True).stdout.strip()
+    part = {"family": args.family, "targets": args.targets, "reused": args.reused, "seeds": scale["seeds"],
+            "steps": scale["train"]["steps"], "wall_time_s": jobs, "commit": rev, "machine": _machine(),
+            "training_code": {"command": "train-grid", "sha256": code_digest("train-grid"),
+                              **({"outputs_check": args.outputs_check} if args.outputs_check else {})}}
+    departure = {"value": config["tickets"][args.family]["paper_scale"]["targets"], "reason": args.reason}
     manifest = add_part(run, bundle, args.name,
                         [f"results/tickets/grids/{args.family}/{t}/*/N*.h5" for t in args.targets], part,
-                        documents={"config.yaml": yaml.safe_dump(new_config, sort_keys=False)},
-                        manifest_edits={"overrides": departure})
+                        documents={"config.yaml": yaml.safe_dump(config, sort_keys=False)},
+                        manifest_edits={"overrides": {f"tickets.{args.family}.paper_scale.targets": departure}})
     log.info("bundle %s: part %s added (%d jobs, %.0f s of job time); %d files in all", bundle, args.name,
              len(jobs), sum(jobs.values()), len(manifest["files"]))
-    log.info("%s", json.dumps(part["training_code"]))
+
+
+@command("compare-runs", ("--a", REQ), ("--b", REQ), ("--pattern", {"default": "results/**/*.h5"}))
+def compare_runs(args: argparse.Namespace) -> None:
+    """Compare two runs' HDF5 results (--pattern) by value; fails naming each difference. The check
+    that a bundle part trained by other code stands (docs/decisions.md, 'A bundle that grows by parts')."""
+    from lottery.core.compare import differences
+
+    common, diffs = differences(Path(args.a), Path(args.b), args.pattern)
+    if not common:
+        raise ResultsError(f"no files match {args.pattern} in both {args.a} and {args.b}")
+    if diffs:
+        raise ResultsError(f"{len(diffs)} difference(s) between {args.a} and {args.b}: " + "; ".join(diffs[:5]))
+    log.info("%d files match %s, identical by value in %s and %s", len(common), args.pattern, args.a, args.b)
