@@ -75,3 +75,11 @@ def test_every_activation_has_a_distinct_colour_and_a_latex_name() -> None:
     assert all(a.latex for a in ACTIVATIONS.values())
     with pytest.raises(ValueError, match="unknown activation 'gelu'"):
         get_activation("gelu")
+
+
+def test_each_name_list_is_written_once_in_the_schema() -> None:
+    """One source per enum: later uses are YAML aliases of the first (``*activations``), so a new
+    activation, target, dtype or data set is added in one place."""
+    text = (REPO / "config" / "schema.yaml").read_text()
+    for names in (list(ACTIVATIONS), UNARY, MULTIPLICATION, ["float32", "float64"]):
+        assert text.count("[" + ", ".join(names) + "]") == 1, names
