@@ -49,3 +49,12 @@ def test_the_ticket_macros_carry_numbers_and_leave_the_verdicts_to_the_claims_ta
         for word in ("as in the paper", "unlike the paper", "as the paper reports", "matches the paper's",
                      "beyond chance", "machine precision"):
             assert word not in macros, word
+
+def test_the_text_names_the_targets_a_bundle_part_trained_at_the_papers_scale() -> None:
+    tickets = validate_config({}, REPO / "config" / "schema.yaml")["tickets"]
+    tickets["targets"].update(seeds=200, paper_scale={**tickets["targets"]["paper_scale"], "targets": ["x3", "x2"]})
+    config = TicketsReportSettings.from_config(tickets)
+    macros = tickets_macros(_frames(4, 4.0, [0.9, 0.5, 0.1, 0.1], 0.1, 1e-17), config)
+    assert "\\TkTargetsSeeds}{200}" in macros
+    assert "(except $x^2$, $x^3$, trained at the papers' scale: 1{,}000 seeds and 50{,}000 steps)" in macros
+    assert "\\TkMultiplicationPaperScale}{}" in macros

@@ -32,6 +32,7 @@ class GridFamily:
     seeds: int
     widths: list[int]
     fit_range: list[int] | None
+    paper_scale: tuple[list[str], int, int] = ([], 0, 0)  # targets trained at (seeds, steps) instead
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,19 @@ class TicketsReportSettings:
     def from_config(cls, tickets: dict) -> TicketsReportSettings:
         """From the validated config section ``tickets``."""
         families = {f: GridFamily(tickets[f]["train"]["steps"], tickets[f]["seeds"], tickets[f]["widths"],
-                                  tickets[f].get("fit_range")) for f in FAMILIES}
+                                  tickets[f].get("fit_range"), _paper_scale(tickets[f])) for f in FAMILIES}
         return cls(activation=tickets["activation"], criterion=tickets["algorithms"]["criterion"],
                    shuffles=tickets["wide"]["shuffles"], ensembling_pairs=tickets["ensembling"]["pairs"],
                    distill_width=tickets["distill"]["width"], llm_fit_range=tickets["llm"]["fit_range"],
                    chinchilla_exponent=tickets["llm"]["chinchilla_exponent"], families=families)
+
+
+def _paper_scale(family: dict) -> tuple[list[str], int, int]:
+    """The family's targets a reference-bundle part trained at the papers' scale, and that scale."""
+    scale = family.get("paper_scale")
+    if not scale or not scale["targets"]:
+        return [], 0, 0
+    return [t for t in family["targets"] if t in scale["targets"]], scale["seeds"], scale["train"]["steps"]
 
 
 class TicketsTex(NamedTuple):
@@ -227,6 +236,10 @@ def tickets_macros(frames: dict, s: TicketsReportSettings) -> str:
         m[key + "Widths"] = ", ".join(map(str, grid.widths))
         if grid.fit_range is not None:
             m[key + "FitRange"] = "--".join(map(str, grid.fit_range))
+        targets, seeds, steps = grid.paper_scale
+        m[key + "PaperScale"] = (
+            f" (except {', '.join(get_target(t).latex for t in targets)}, trained at the papers' scale: "
+            f"{format_number(seeds)} seeds and {format_number(steps)} steps)" if targets else "")
     m["TkDistillWidth"] = format_number(s.distill_width)
     m["TkEnsPairs"] = format_number(s.ensembling_pairs)
     m["TkActivation"] = get_activation(s.activation).latex
