@@ -1,7 +1,7 @@
 """[AR] LaTeX fragments of the IMP section: Table 1 / S2 and the numbers the text quotes.
 
-Only numbers: whether they agree with the paper is the claims stage's verdict
-(``lottery.claims``), which the section quotes by its macros, so no threshold lives here.
+Only numbers: whether they agree with the paper is the claims stage's verdict, which the
+section quotes by its macros, so no threshold lives here.
 """
 from __future__ import annotations
 
