@@ -80,19 +80,21 @@ class ImpState:
     next_round: int
     masks: Params
     start: Params
-    records: list[RoundRecord] = field(default_factory=list)
+    records: list[object] = field(default_factory=list)  # RoundRecord of classifiers, or what a Recorder keeps
 
     def to_checkpoint(self) -> dict:
         """Plain dicts, lists, numbers and tensors, which ``torch.load(weights_only=True)`` reads."""
         return {"next_round": self.next_round, "masks": self.masks, "start": self.start,
-                "records": [dict(vars(r)) for r in self.records]}
+                "records": [dict(vars(r)) if isinstance(r, RoundRecord) else r for r in self.records]}
 
     @classmethod
-    def from_checkpoint(cls, saved: dict, device: torch.device) -> "ImpState":
-        """The state :meth:`to_checkpoint` saved, with the live tensors moved to ``device``."""
+    def from_checkpoint(cls, saved: dict, device: torch.device,
+                        record: Callable[..., object] = lambda **r: RoundRecord(**r)) -> "ImpState":
+        """The state :meth:`to_checkpoint` saved, with the live tensors moved to ``device``;
+        ``record`` rebuilds a round's record from its fields (a plain ``dict`` keeps them as saved)."""
         on = lambda p: {k: v.to(device) for k, v in p.items()}  # noqa: E731
         return cls(saved["next_round"], on(saved["masks"]), on(saved["start"]),
-                   [RoundRecord(**r) for r in saved["records"]])
+                   [record(**r) for r in saved["records"]])
 
 
 Forward = Callable[[Params, torch.Tensor], torch.Tensor]
@@ -146,32 +148,56 @@ def predict(forward: Forward, params: Params, x: torch.Tensor, group: torch.Tens
     return out.expand(len(group), *out.shape[1:]) if out.shape[0] == 1 else out
 
 
-def imp_rounds(forward: Forward, init: Params, task: Task, train: ImpTrainSettings, prune: PruneSettings,
-               address: tuple, state: ImpState | None = None) -> Iterator[ImpState]:
-    """Train, record, prune ``prune.fraction`` of the remaining weights, reset the survivors to
-    their initial values and retrain (or, rewinding, to their values after step k of round 0 and
-    retrain from step k on); ``prune.rounds`` prunings after round 0. Yields the state after each
-    completed round, so the caller can checkpoint it."""
-    state = state or ImpState(0, full_masks(init), init)
+RoundTrainer = Callable[[Params, Params, int, int, int], tuple[Params, "Params | None"]]
+Recorder = Callable[[Params, Params], object]
+
+
+def imp_loop(train_round: RoundTrainer, record: Recorder, state: ImpState, prune: PruneSettings) -> Iterator[ImpState]:
+    """[AR]'s round loop, whatever the loss and optimiser: train, record, prune ``prune.fraction``
+    of the remaining weights, reset the survivors to their start values (or, rewinding, to their
+    values after step k of round 0) and retrain; ``prune.rounds`` prunings after round 0. Yields
+    the state after each completed round, so the caller can checkpoint it.
+
+    ``train_round(start, masks, round, snapshot_step, first_step)`` returns the trained weights and
+    the snapshot after ``snapshot_step`` steps (None when < 0); ``record(params, masks)`` is what
+    the round keeps. The [AR] classifiers (:func:`imp_rounds`) and the [LT] regression nets of
+    ``lottery.beyond.masked_imp`` both run this loop."""
     for r in range(state.next_round, prune.rounds + 1):
         start = {k: v * state.masks[k] if k in state.masks else v for k, v in state.start.items()}
         rewind = prune.rewind_step if r == 0 and prune.rewind_step > 0 else -1
         first = prune.rewind_step if r > 0 else 0
-        params, snapshot = train_masked(forward, start, state.masks, task, train, (*address, r), rewind, first)
+        params, snapshot = train_round(start, state.masks, r, rewind, first)
         if snapshot is not None:
             state.start = snapshot
-        probs_train = predict(forward, params, task.x_train, task.group)
-        y_train = task.y_train[task.group] if task.y_train.shape[0] > 1 else task.y_train.expand(probs_train.shape[:2])
-        p_true = probs_train.gather(2, y_train[..., None])[..., 0]
-        record = RoundRecord(
-            params={k: v.cpu() for k, v in params.items()},
-            masks={k: v.cpu().bool() for k, v in state.masks.items()},
-            train_error=(probs_train.argmax(-1) != y_train).double().mean(1).cpu(),
-            train_loss=(-torch.log(p_true.clamp_min(1e-12))).double().mean(1).cpu(),
-            test_probs=predict(forward, params, task.x_test, task.group).float().cpu(),
-        )
-        state.records.append(record)
+        state.records.append(record(params, state.masks))
         state.masks = prune_global(params, state.masks, prune.fraction)
         state.next_round = r + 1
         yield state
 
+
+def _classifier_record(forward: Forward, task: Task) -> Recorder:
+    """What a round of classifiers keeps: weights, masks, train error and loss, test probabilities."""
+
+    def record(params: Params, masks: Params) -> RoundRecord:
+        probs_train = predict(forward, params, task.x_train, task.group)
+        y_train = task.y_train[task.group] if task.y_train.shape[0] > 1 else task.y_train.expand(probs_train.shape[:2])
+        p_true = probs_train.gather(2, y_train[..., None])[..., 0]
+        return RoundRecord(
+            params={k: v.cpu() for k, v in params.items()},
+            masks={k: v.cpu().bool() for k, v in masks.items()},
+            train_error=(probs_train.argmax(-1) != y_train).double().mean(1).cpu(),
+            train_loss=(-torch.log(p_true.clamp_min(1e-12))).double().mean(1).cpu(),
+            test_probs=predict(forward, params, task.x_test, task.group).float().cpu(),
+        )
+    return record
+
+
+def imp_rounds(forward: Forward, init: Params, task: Task, train: ImpTrainSettings, prune: PruneSettings,
+               address: tuple, state: ImpState | None = None) -> Iterator[ImpState]:
+    """IMP of M classifiers (:func:`imp_loop`) with masked SGD on the cross-entropy; a rewound
+    round retrains from step k on, as OpenLTH does."""
+    def train_round(start: Params, masks: Params, r: int, snapshot_step: int, first_step: int) -> tuple:
+        return train_masked(forward, start, masks, task, train, (*address, r), snapshot_step, first_step)
+
+    yield from imp_loop(train_round, _classifier_record(forward, task), state or ImpState(0, full_masks(init), init),
+                        prune)

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lottery.arora.pruning import full_masks, prune_global, remaining
+from lottery.arora.pruning import full_masks, remaining
+from lottery.arora.train import ImpState, PruneSettings, imp_loop
 from lottery.core.checkpoint import Checkpoint, Interrupted
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
@@ -95,54 +96,55 @@ def train_masked(start: NetParams, masks: Masks, x: torch.Tensor, y: torch.Tenso
     return NetParams(*(t.detach() for t in params)), snapshot
 
 
-def _round_state(rd: ImpRound) -> dict:
-    return {**dict(zip("wbvc", rd.params.tensors())), "mask_w": rd.masks["w"], "mask_v": rd.masks["v"],
-            "train_loss": torch.from_numpy(rd.train_loss), "test_loss": torch.from_numpy(rd.test_loss)}
-
-
-def _round_from_state(state: dict) -> ImpRound:
-    return ImpRound(NetParams(*(state[k] for k in "wbvc")), {"w": state["mask_w"], "v": state["mask_v"]},
-                    state["train_loss"].numpy(), state["test_loss"].numpy())
+def _params(p: dict[str, torch.Tensor]) -> NetParams:
+    return NetParams(*(p[k] for k in "wbvc"))
 
 
 def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor, x_test: torch.Tensor,
                    y_test: torch.Tensor, act: Activation, settings: ImpSettings,
                    checkpoint: Checkpoint | None = None, key: str = "") -> list[ImpRound]:
-    """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``.
+    """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``: [AR]'s
+    round loop (:func:`lottery.arora.train.imp_loop`) with Adam on the squared error.
 
     With a ``checkpoint`` (``key``: the fingerprint of everything the result depends on), the
-    finished rounds, the next start and masks are saved after every round and resumed from; a
-    stop request saves and raises :class:`~lottery.core.checkpoint.Interrupted`.
+    loop's state is saved after every round and resumed from; a stop request saves and raises
+    :class:`~lottery.core.checkpoint.Interrupted`.
     """
     device = init.w.device
-    masks = full_masks({"w": init.w, "v": init.v})
-    start, rounds = init, []
+    key = f"{key}:imp-loop-state" if key else key  # the state's layout is part of what a checkpoint must match
     progress = Progress(f"IMP {init.seeds} nets x width {init.width}", (settings.rounds + 1) * settings.steps, "steps")
     saved = checkpoint.load(key) if checkpoint else None
     if saved is not None:
-        rounds = [_round_from_state(state) for state in saved["rounds"]]
-        start = NetParams(*(saved["start"][k].to(device) for k in "wbvc"))
-        masks = {k: m.to(device) for k, m in saved["masks"].items()}
-        progress.advance(len(rounds) * settings.steps, f"resumed from {checkpoint.path} after round {len(rounds) - 1}",
-                         force=True)
-    for r in range(len(rounds), settings.rounds + 1):
-        rewind = settings.rewind_step if r == 0 and settings.rewind_step > 0 else -1
-        params, snapshot = train_masked(start, masks, x_train, y_train, act, settings, rewind, progress)
-        if snapshot is not None:
-            start = snapshot
+        state = ImpState.from_checkpoint(saved, device, record=dict)
+        progress.advance(state.next_round * settings.steps,
+                         f"resumed from {checkpoint.path} after round {state.next_round - 1}", force=True)
+    else:
+        start = dict(zip("wbvc", init.tensors()))
+        state = ImpState(0, full_masks({"w": init.w, "v": init.v}), start)
+    prune = PruneSettings(settings.fraction, settings.rounds, settings.rewind_step)
+
+    def train_round(start: dict, masks: Masks, r: int, snapshot_step: int, first_step: int) -> tuple:
+        params, snapshot = train_masked(_params(start), masks, x_train, y_train, act, settings, snapshot_step, progress)
+        return dict(zip("wbvc", params.tensors())), None if snapshot is None else dict(zip("wbvc", snapshot.tensors()))
+
+    def record(params: dict, masks: Masks) -> dict:
         with torch.no_grad():
-            losses = [mse(params, x, y, act).cpu().numpy() for x, y in ((x_train, y_train), (x_test, y_test))]
-        rounds.append(ImpRound(params.map(lambda t: t.cpu()), {k: m.cpu() for k, m in masks.items()}, *losses))
-        masks = prune_global({"w": params.w, "v": params.v}, masks, settings.fraction)
-        progress.advance(0, f"round {r}/{settings.rounds}: median test loss {np.median(losses[1]):.3e}", force=True)
+            train_loss, test_loss = (mse(_params(params), x, y, act).cpu() for x, y in
+                                     ((x_train, y_train), (x_test, y_test)))
+        return {"params": {k: v.cpu() for k, v in params.items()}, "masks": {k: m.cpu() for k, m in masks.items()},
+                "train_loss": train_loss, "test_loss": test_loss}
+
+    for state in imp_loop(train_round, record, state, prune):
+        r = state.next_round - 1
+        progress.advance(0, f"round {r}/{settings.rounds}: median test loss "
+                            f"{np.median(state.records[-1]['test_loss'].numpy()):.3e}", force=True)
         if checkpoint is not None and r < settings.rounds:
-            checkpoint.save(key, {"rounds": [_round_state(rd) for rd in rounds],
-                                  "start": dict(zip("wbvc", (t.cpu() for t in start.tensors()))),
-                                  "masks": {k: m.cpu() for k, m in masks.items()}})
+            checkpoint.save(key, state.to_checkpoint())
             if checkpoint.stop.is_set():
                 raise Interrupted(f"stopped after round {r}; checkpoint written to {checkpoint.path}")
     progress.finish(f"{settings.rounds} pruned rounds")
-    return rounds
+    return [ImpRound(_params(rd["params"]), rd["masks"], rd["train_loss"].numpy(), rd["test_loss"].numpy())
+            for rd in state.records]
 
 
 def rounds_frame(rounds: list[ImpRound], seeds: np.ndarray) -> pd.DataFrame:
