@@ -18,10 +18,10 @@ import torch
 from lottery.arora.analysis import round_metrics
 from lottery.arora.datasets import DataSettings, ImageSettings, MixtureSettings, is_mixture, task_arrays
 from lottery.arora.models import architecture, init_models
-from lottery.arora.pruning import remaining
+from lottery.arora.pruning import full_masks, remaining
 from lottery.arora.tasks import TaskArrays
-from lottery.arora.train import ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds
-from lottery.core.checkpoint import Checkpoint, Interrupted, fingerprint
+from lottery.arora.train import ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds, run_imp
+from lottery.core.checkpoint import Checkpoint, fingerprint
 from lottery.core.devices import resolve_device, resolve_dtype
 from lottery.core.progress import Progress
 from lottery.core.seeds import seed_address
@@ -110,16 +110,16 @@ def run_imp_job(job: ImpJob, checkpoint: Checkpoint | None = None) -> ImpRun:
     train, prune = job.train, job.prune
     log.info("%s: %d models (%d groups x %d repetitions), %d rounds of %d epochs, on %s", job.label, len(models),
              len(arrays.nus), job.repetitions, prune.rounds + 1, train.epochs, device)
-    first = state.next_round if state else 0
-    progress = Progress(job.label, max(prune.rounds + 1 - first, 0) * train.epochs, "epochs", interval=0.0)
-    for state in imp_rounds(arch.forward, init, task, train, prune, (job.seed, *keys, "batches"), state):
-        if checkpoint:
-            checkpoint.save(key, state.to_checkpoint())
-        r = state.records[-1]
-        progress.advance(train.epochs, f"round {state.next_round - 1}: {int(remaining(r.masks)[0])} weights, "
+    state = state or ImpState(0, full_masks(init), init)
+    progress = Progress(job.label, max(prune.rounds + 1 - state.next_round, 0) * train.epochs, "epochs", interval=0.0)
+
+    def log_round(s: ImpState) -> None:
+        r = s.records[-1]
+        progress.advance(train.epochs, f"round {s.next_round - 1}: {int(remaining(r.masks)[0])} weights, "
                                        f"train error {float(r.train_error.mean()):.3f}")
-        if checkpoint and checkpoint.stop.is_set() and state.next_round <= prune.rounds:
-            raise Interrupted(f"stopped after round {state.next_round - 1}; checkpoint written to {checkpoint.path}")
+
+    rounds = imp_rounds(arch.forward, init, task, train, prune, (job.seed, *keys, "batches"), state)
+    state = run_imp(rounds, state, prune, checkpoint, key, log_round)
     progress.finish()
     return ImpRun(models, _round_frames(state.records, models, arrays, job.bins), _label_frame(arrays),
                   state.records)

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 import torch
 import torch.nn.functional as F
 
+from lottery.core.checkpoint import Checkpoint, run_checkpointed
 from lottery.core.seeds import random_order, seed_address
 from lottery.arora.models import Params
 from lottery.arora.pruning import full_masks, prune_global
@@ -173,6 +174,22 @@ def imp_loop(train_round: RoundTrainer, record: Recorder, state: ImpState, prune
         state.masks = prune_global(params, state.masks, prune.fraction)
         state.next_round = r + 1
         yield state
+
+
+def run_imp(rounds: Iterator[ImpState], state: ImpState, prune: PruneSettings, checkpoint: Checkpoint | None,
+            key: str, on_round: Callable[[ImpState], None]) -> ImpState:
+    """Run an IMP loop's ``rounds`` (from ``state``) to the last, calling ``on_round`` after each,
+    checkpointed after every round and stopped on request by the one resumable loop of
+    :mod:`lottery.core.checkpoint`."""
+
+    def advance(s: ImpState, until: int) -> ImpState:
+        while s.next_round < until:
+            s = next(rounds)
+            on_round(s)
+        return s
+
+    return run_checkpointed(state, advance, lambda s: s.next_round, prune.rounds + 1, checkpoint, key,
+                            ImpState.to_checkpoint, lambda s: f"after round {s.next_round - 1}")
 
 
 def _classifier_record(forward: Forward, task: Task) -> Recorder:

@@ -21,8 +21,8 @@ import pandas as pd
 import torch
 
 from lottery.arora.pruning import full_masks, remaining
-from lottery.arora.train import ImpState, PruneSettings, imp_loop
-from lottery.core.checkpoint import Checkpoint, Interrupted
+from lottery.arora.train import ImpState, PruneSettings, imp_loop, run_imp
+from lottery.core.checkpoint import Checkpoint
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
 
@@ -134,14 +134,11 @@ def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor
         return {"params": {k: v.cpu() for k, v in params.items()}, "masks": {k: m.cpu() for k, m in masks.items()},
                 "train_loss": train_loss, "test_loss": test_loss}
 
-    for state in imp_loop(train_round, record, state, prune):
-        r = state.next_round - 1
-        progress.advance(0, f"round {r}/{settings.rounds}: median test loss "
-                            f"{np.median(state.records[-1]['test_loss'].numpy()):.3e}", force=True)
-        if checkpoint is not None and r < settings.rounds:
-            checkpoint.save(key, state.to_checkpoint())
-            if checkpoint.stop.is_set():
-                raise Interrupted(f"stopped after round {r}; checkpoint written to {checkpoint.path}")
+    def log_round(s: ImpState) -> None:
+        progress.advance(0, f"round {s.next_round - 1}/{settings.rounds}: median test loss "
+                            f"{np.median(s.records[-1]['test_loss'].numpy()):.3e}", force=True)
+
+    state = run_imp(imp_loop(train_round, record, state, prune), state, prune, checkpoint, key, log_round)
     progress.finish(f"{settings.rounds} pruned rounds")
     return [ImpRound(_params(rd["params"]), rd["masks"], rd["train_loss"].numpy(), rd["test_loss"].numpy())
             for rd in state.records]

@@ -8,8 +8,9 @@ checkpoint is never resumed after a config change. It is written to a temporary 
 same directory and renamed over the previous one (``os.replace`` is atomic on POSIX), so a
 job killed at any instant leaves the old checkpoint or the new one, never half a file. A
 checkpoint that cannot be read, or that was made with other settings, is logged and the job
-starts afresh. [LT] saves the finished chunks and the running chunk's full state every
-``every`` steps; [AR] saves after every IMP round.
+starts afresh. One loop, :func:`run_checkpointed`, saves and stops every training job: [LT]
+saves the finished chunks and the running chunk's full state every ``every`` steps; the IMP
+jobs ([AR], and beyond's [LT] nets) save after every round.
 """
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import torch
 
 log = logging.getLogger("lottery")
+State = TypeVar("State")
 
 
 class Interrupted(RuntimeError):
@@ -97,6 +99,31 @@ class Checkpoint:
     def remove(self) -> None:
         """Delete the checkpoint once the job's results are safely written."""
         self.path.unlink(missing_ok=True)
+
+
+def run_checkpointed(state: State, advance: Callable[[State, int], State], position: Callable[[State], int],
+                     end: int, checkpoint: Checkpoint | None, key: str, progress: Callable[[State], dict],
+                     where: Callable[[State], str]) -> State:
+    """Advance ``state`` to unit ``end`` (a step, a round), saving ``progress(state)`` every
+    ``checkpoint.every`` units and, when a stop was requested (polled every ``poll_steps``
+    units), saving and raising :class:`Interrupted`; ``where(state)`` says where it stopped.
+
+    ``advance(state, until)`` must be a pure function of the state it is given, so a resumed
+    run's result is bit-identical to an uninterrupted one. The end is not saved: reaching it,
+    the caller writes its results, and a stop requested in the last unit lets it finish."""
+    if checkpoint is None:
+        return advance(state, end)
+    while position(state) < end:
+        next_save = (position(state) // checkpoint.every + 1) * checkpoint.every
+        state = advance(state, min(end, next_save, position(state) + checkpoint.poll_steps))
+        if position(state) == end:
+            break
+        if checkpoint.stop.is_set():
+            checkpoint.save(key, progress(state))
+            raise Interrupted(f"stopped {where(state)}; checkpoint written to {checkpoint.path}")
+        if position(state) == next_save:
+            checkpoint.save(key, progress(state))
+    return state
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from lottery.core.checkpoint import Checkpoint, Interrupted, fingerprint
+from lottery.core.checkpoint import Checkpoint, fingerprint, run_checkpointed
 from lottery.core.progress import Progress
 from lottery.core.seeds import random_order
 from lottery.liu_tegmark import fused
@@ -300,28 +300,6 @@ def _progress(done: list, state: ChunkState | None) -> dict:
     return {"chunks": done, "state": fields}
 
 
-def _advance(
-    runner: ChunkRunner,
-    state: ChunkState,
-    until: int,
-    on_step: Callable[[int, torch.Tensor], None],
-    checkpoint: Checkpoint | None,
-    save: Callable[[ChunkState], None],
-) -> ChunkState:
-    """Run ``state`` to ``until``, saving every ``checkpoint.every`` steps and on a stop request."""
-    if checkpoint is None:
-        return runner.run(state, until, on_step)
-    while state.step < until:
-        next_save = (state.step // checkpoint.every + 1) * checkpoint.every
-        state = runner.run(state, min(until, next_save, state.step + checkpoint.poll_steps), on_step)
-        if checkpoint.stop.is_set():
-            save(state)
-            raise Interrupted(f"stopped at step {state.step} of {until}; checkpoint written to {checkpoint.path}")
-        if state.step == next_save and state.step < until:
-            save(state)
-    return state
-
-
 def _finite_rows(t: torch.Tensor) -> np.ndarray:
     return torch.isfinite(t.reshape(t.shape[0], -1)).all(1).cpu().numpy()
 
@@ -379,8 +357,9 @@ def train_grid(
             state = ChunkState(*(to_device(st[k]) for k in ("params", "m", "s")), st["step"], st["curves"])
             progress.done += live * state.step
             log.info("%s: chunk %d/%d resumes at step %d", label, ci + 1, n_chunks, state.step)
-        save = lambda st: checkpoint.save(key, _progress(done, st))  # noqa: E731
-        state = _advance(runner, state, settings.steps, report, checkpoint, save)
+        state = run_checkpointed(state, lambda st, until: runner.run(st, until, report), lambda st: st.step,
+                                 settings.steps, checkpoint, key, lambda st: _progress(done, st),
+                                 lambda st: f"at step {st.step} of {settings.steps} of chunk {ci + 1}/{n_chunks}")
         done.append((tuple(p[:live] for p in state.params), state.curves[:live]))
         if checkpoint:
             checkpoint.save(key, _progress(done, None))
