@@ -42,6 +42,7 @@ include: "workflow/rules/probes.smk"
 include: "workflow/rules/imp.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/beyond.smk"
+include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/paper.smk"
 

@@ -207,11 +207,11 @@ def test_cells_below_the_papers_scale_are_hatched() -> None:
     assert fills == {to_rgb(VERDICT_COLORS[o]) for o in _rows()["verdict"]}, "each cell in its verdict's colour"
 
 
-def test_the_command_writes_the_map_from_the_claims_csv(tmp_path: Path) -> None:
+def test_the_figure_command_draws_the_map_from_the_claims_csv(tmp_path: Path) -> None:
     csv = tmp_path / "claims.csv"
     _rows().to_csv(csv, index=False)
     out = tmp_path / "figures" / "claims_map_verdicts.pdf"
-    main(["fig-claims-map", "--claims", str(csv), "--out", str(out)])
+    main(["figure", "claims_map", "--sources", str(csv), "--settings", "{}", "--out", str(out)])
     assert out.stat().st_size > 5_000 and out.with_suffix(".png").stat().st_size > 5_000
 
 

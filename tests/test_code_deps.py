@@ -5,7 +5,8 @@ import pytest
 
 from lottery.commands import COMMANDS
 from lottery.cli import _parser
-from lottery.core.code_deps import code_files
+from lottery.core.code_deps import code_files, module_code_files
+from lottery.figures import FIGURES
 
 _parser()  # imports every command module, filling COMMANDS
 
@@ -22,10 +23,14 @@ def test_every_command_runs_its_own_module_and_no_dispatcher(command: str) -> No
     assert not files & {"cli.py", "__main__.py", "commands/__init__.py", "__init__.py"}
 
 
-@pytest.mark.parametrize("command", sorted(c for c in COMMANDS if c.startswith("fig-")))
-def test_lt_figure_commands_do_not_depend_on_training_code(command: str) -> None:
-    """Restyling an [LT] figure never retrains (an [AR] figure may: its calibration reuses the IMP predictor)."""
-    assert not {f for f in _rel(command) if f.endswith(("trainer.py", "fused.cpp", "grid_job.py"))}
+@pytest.mark.parametrize("figure", sorted(f.id for f in FIGURES.values() if f.plot))
+def test_a_figure_depends_on_its_plot_module_and_never_on_lt_training_code(figure: str) -> None:
+    """A figure's code is the figure command and its plot module's closure; restyling one never
+    retrains [LT] grids (an [AR] figure's closure holds the IMP predictor, which its selection reuses)."""
+    entry = FIGURES[figure]
+    files = _rel("figure") | {f.split("/src/lottery/")[1] for f in module_code_files(entry.plot_module)}
+    assert entry.plot_module.removeprefix("lottery.").replace(".", "/") + ".py" in files
+    assert not {f for f in files if f.endswith(("trainer.py", "fused.cpp", "grid_job.py"))}
 
 
 def test_training_depends_on_the_kernel_source_but_on_no_plot() -> None:

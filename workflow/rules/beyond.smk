@@ -89,53 +89,19 @@ rule beyond_imp:
         "--out {output:q} 2> {log:q}"
 
 
-rule fig_beyond_scaling_forms:
-    """Scaling-law forms on the x^2 curves and every curve's extrapolation error."""
-    input:
-        forms=rules.beyond_scaling_forms.output[0],
-        code=code("fig-beyond-scaling-forms"),
-    output:
-        pdf="figures/beyond_scaling_forms.pdf",
-        png=figure_png("figures/beyond_scaling_forms.png", "fig_beyond_scaling_forms"),
-    conda:
-        ENV
-    log:
-        "logs/figures/beyond_scaling_forms.log",
-    shell:
-        "python -m lottery fig-beyond-scaling-forms --forms {input.forms:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_beyond_bias_variance:
-    """Bias^2 and variance vs width; the loss of the average of k nets vs k."""
-    input:
-        bias_variance=rules.beyond_bias_variance.output[0],
-        code=code("fig-beyond-bias-variance"),
-    output:
-        pdf="figures/beyond_bias_variance.pdf",
-        png=figure_png("figures/beyond_bias_variance.png", "fig_beyond_bias_variance"),
-    conda:
-        ENV
-    log:
-        "logs/figures/beyond_bias_variance.log",
-    shell:
-        "python -m lottery fig-beyond-bias-variance --bias-variance {input.bias_variance:q} "
-        "--out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_beyond_imp_tickets:
-    """IMP on x^2 nets: loss vs weights, effective parameters vs tickets, mirror pairs' fate."""
+rule beyond_imp_tickets:
+    """Every activation's IMP rounds in one file, with the mirror pairs' fates per round."""
     input:
         imp=BY_IMP,
-        code=code("fig-beyond-imp-tickets"),
+        code=code("beyond-imp-tickets"),
     output:
-        pdf="figures/beyond_imp_tickets.pdf",
-        png=figure_png("figures/beyond_imp_tickets.png", "fig_beyond_imp_tickets"),
+        "results/beyond/imp_tickets.h5",
     conda:
         ENV
     log:
-        "logs/figures/beyond_imp_tickets.log",
+        "logs/beyond/imp_tickets.log",
     shell:
-        "python -m lottery fig-beyond-imp-tickets --imp {input.imp:q} --out {output.pdf:q} 2> {log:q}"
+        "python -m lottery beyond-imp-tickets --imp {input.imp:q} --out {output:q} 2> {log:q}"
 
 
 rule beyond_tex:
@@ -143,7 +109,7 @@ rule beyond_tex:
     input:
         forms=rules.beyond_scaling_forms.output[0],
         bias_variance=rules.beyond_bias_variance.output[0],
-        imp=BY_IMP,
+        imp_tickets=rules.beyond_imp_tickets.output[0],
         grid_summary=rules.scaling_fit.output.summary,
         code=code("beyond-tex"),
     output:
@@ -173,13 +139,10 @@ rule beyond_tex:
         ),
     shell:
         "python -m lottery beyond-tex --forms {input.forms:q} --bias-variance {input.bias_variance:q} "
-        "--imp {input.imp:q} --grid-summary {input.grid_summary:q} --settings {params.settings:q} "
+        "--imp-tickets {input.imp_tickets:q} --grid-summary {input.grid_summary:q} --settings {params.settings:q} "
         "--macros {output.macros:q} --table {output.table:q} --mechanism-table {output.mechanism_table:q} 2> {log:q}"
 
 
 PAPER_INPUTS += [
     *rules.beyond_tex.output,
-    rules.fig_beyond_scaling_forms.output.pdf,
-    rules.fig_beyond_bias_variance.output.pdf,
-    rules.fig_beyond_imp_tickets.output.pdf,
 ]

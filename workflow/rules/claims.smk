@@ -27,20 +27,4 @@ rule claims:
         "--csv {output.csv:q} 2> {log:q}"
 
 
-rule fig_claims_map:
-    """The verdict map: every claim a cell, grouped by paper and section, coloured by verdict."""
-    input:
-        claims=rules.claims.output.csv,
-        code=code("fig-claims-map"),
-    output:
-        pdf="figures/claims_map_verdicts.pdf",
-        png=figure_png("figures/claims_map_verdicts.png", "fig_claims_map"),
-    conda:
-        ENV
-    log:
-        "logs/figures/claims_map_verdicts.log",
-    shell:
-        "python -m lottery fig-claims-map --claims {input.claims:q} --out {output.pdf:q} 2> {log:q}"
-
-
-PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros, rules.fig_claims_map.output.pdf]
+PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros]

@@ -1,6 +1,5 @@
-# [LT] width x seed grids: data, training, scaling-law fit, Fig 1c, Fig 3, exponent table.
-# Commands: lottery.commands.lt_train, lt_analyse, lt_figures, lt_report; figures are named
-# figures/lt_<figure>_<slug>.pdf (registry: lottery.figures).
+# [LT] width x seed grids: data, training, scaling-law fit (Figs 1c and 3: figures.smk), exponent table.
+# Commands: lottery.commands.lt_train, lt_analyse, lt_report.
 SC = config["scaling"]
 PAPER_TARGET = "x2"
 PAPER_FIT_RANGE = "wide"  # the width range whose exponents the text and Fig 1c's legend quote
@@ -75,46 +74,6 @@ rule scaling_fit:
         "--summary {output.summary:q} --medians {output.medians:q} --fits {output.fits:q} 2> {log:q}"
 
 
-rule fig_scaling_law:
-    """[LT] Fig 1c: median test loss vs width, with N^-1 and N^-4 lines."""
-    input:
-        medians=rules.scaling_fit.output.medians,
-        fits=rules.scaling_fit.output.fits,
-        code=code("fig-scaling-law"),
-    output:
-        pdf="figures/lt_fig1c_scaling_{target}.pdf",
-        png=figure_png("figures/lt_fig1c_scaling_{target}.png", "fig_scaling_law"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig1c_scaling_{target}.log",
-    params:
-        settings=settings(
-            reference_width=SC["analysis"]["reference_width"],
-            fit_range=PAPER_FIT_RANGE,
-        ),
-    shell:
-        "python -m lottery fig-scaling-law --medians {input.medians:q} --fits {input.fits:q} "
-        "--target {wildcards.target} --settings {params.settings:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_loss_histograms:
-    """[LT] Fig 3: histograms of log10 test loss per width."""
-    input:
-        summary=rules.scaling_fit.output.summary,
-        code=code("fig-loss-histograms"),
-    output:
-        pdf="figures/lt_fig3_histograms_{target}.pdf",
-        png=figure_png("figures/lt_fig3_histograms_{target}.png", "fig_loss_histograms"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig3_histograms_{target}.log",
-    shell:
-        "python -m lottery fig-loss-histograms --summary {input.summary:q} --target {wildcards.target} "
-        "--out {output.pdf:q} 2> {log:q}"
-
-
 rule scaling_tex:
     """The exponent table and every number the scaling section quotes."""
     input:
@@ -136,8 +95,6 @@ rule scaling_tex:
 
 
 PAPER_INPUTS += [
-    f"figures/lt_fig1c_scaling_{PAPER_TARGET}.pdf",
-    f"figures/lt_fig3_histograms_{PAPER_TARGET}.pdf",
     rules.scaling_tex.output.table,
     rules.scaling_tex.output.macros,
 ]

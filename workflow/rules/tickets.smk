@@ -2,7 +2,8 @@
 # ensembling vs coordination (Fig 4), a wide net's mirror symmetry (Fig 2a), ticket
 # splitting (Fig 12), distillation (Fig 13), other targets (Figs 5-8), the LLM remark.
 # The x^2 analyses read the scaling grids; other targets and wide nets train their own.
-# Figures are named figures/lt_<figure>_<slug>.pdf (registry: lottery.figures).
+# Figures are named figures/lt_<figure>_<slug>.pdf; their rules come from the registry
+# (lottery.figures, workflow/rules/figures.smk).
 from lottery.liu_tegmark.target_scale import target_grid
 
 TK = config["tickets"]
@@ -40,9 +41,6 @@ TK_GRID = f"results/grids/x2/{TK_ACT}/N{{width}}.h5"
 TK_SPLIT_GRIDS = [
     (TK_GRID if n in SC["widths"] else TK_WIDE).format(width=n) for n in TK["splitting"]["widths"]
 ]
-# Rules that draw two of the paper's figures take the figure id as their wildcard.
-TK_FAMILY_OF_FIGURE = {"fig5": "targets", "fig6": "multiplication", "fig7": "targets", "fig8": "multiplication"}
-TK_NEURON_KIND_OF_FIGURE = {"fig10": "x", "fig11": "pre"}
 TK_ANALYSIS = dict(
     activation=TK_ACT, negative_slope=SC["negative_slope"], x_min=SC["data"]["x_min"], x_max=SC["data"]["x_max"]
 )
@@ -88,44 +86,6 @@ rule tickets_target_fit:
     shell:
         "python -m lottery scaling-fit --grids {input.grids:q} --settings {params.settings:q} "
         "--summary {output.summary:q} --medians {output.medians:q} --fits {output.fits:q} 2> {log:q}"
-
-
-rule fig_target_histograms:
-    """[LT] Figs 5 (unary targets) and 6 (multiplication): log-loss histograms."""
-    input:
-        summary=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/summary.h5",
-        code=code("fig-target-histograms"),
-    output:
-        pdf="figures/lt_{figure}_target_histograms.pdf",
-        png=figure_png("figures/lt_{figure}_target_histograms.png", "fig_target_histograms"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_{figure}_target_histograms.log",
-    wildcard_constraints:
-        figure="fig5|fig6",
-    shell:
-        "python -m lottery fig-target-histograms --summary {input.summary:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_target_scaling:
-    """[LT] Figs 7 (unary targets) and 8 (multiplication): median loss vs width, N^-1 lines."""
-    input:
-        medians=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/medians.csv",
-        fits=lambda wc: f"results/tickets/{TK_FAMILY_OF_FIGURE[wc.figure]}/fits.csv",
-        code=code("fig-target-scaling"),
-    output:
-        pdf="figures/lt_{figure}_target_scaling.pdf",
-        png=figure_png("figures/lt_{figure}_target_scaling.png", "fig_target_scaling"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_{figure}_target_scaling.log",
-    wildcard_constraints:
-        figure="fig7|fig8",
-    shell:
-        "python -m lottery fig-target-scaling --medians {input.medians:q} --fits {input.fits:q} --out {output.pdf:q} "
-        "2> {log:q}"
 
 
 rule tickets_algorithms:
@@ -220,124 +180,6 @@ rule tickets_distill:
         "--settings {params.settings:q} --out {output:q} 2> {log:q}"
 
 
-rule fig_width2_histogram:
-    """[LT] Fig 2b: width-2 log-loss histogram with its peaks."""
-    input:
-        results=rules.tickets_algorithms.output,
-        code=code("fig-width2-histogram"),
-    output:
-        pdf="figures/lt_fig2b_width2_histogram.pdf",
-        png=figure_png("figures/lt_fig2b_width2_histogram.png", "fig_width2_histogram"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig2b_width2_histogram.log",
-    shell:
-        "python -m lottery fig-width2-histogram --algorithms {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_algorithms_pca:
-    """[LT] Fig 9: width-2 nets on two principal components, clusters labelled by loss."""
-    input:
-        results=rules.tickets_algorithms.output,
-        code=code("fig-algorithms-pca"),
-    output:
-        pdf="figures/lt_fig9_algorithms_pca.pdf",
-        png=figure_png("figures/lt_fig9_algorithms_pca.png", "fig_algorithms_pca"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig9_algorithms_pca.log",
-    shell:
-        "python -m lottery fig-algorithms-pca --algorithms {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_algorithms_neurons:
-    """[LT] Figs 10 (post-activations vs x) and 11 (on the activation curve): each cluster's neurons."""
-    input:
-        results=rules.tickets_algorithms.output,
-        code=code("fig-algorithms-neurons"),
-    output:
-        pdf="figures/lt_{figure}_cluster_neurons.pdf",
-        png=figure_png("figures/lt_{figure}_cluster_neurons.png", "fig_algorithms_neurons"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_{figure}_cluster_neurons.log",
-    wildcard_constraints:
-        figure="fig10|fig11",
-    params:
-        kind=lambda wc: TK_NEURON_KIND_OF_FIGURE[wc.figure],
-        settings=settings(TK_ANALYSIS),
-    shell:
-        "python -m lottery fig-algorithms-neurons --algorithms {input.results:q} --kind {params.kind} "
-        "--settings {params.settings:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_ensembling:
-    """[LT] Fig 4: ensembling vs coordination."""
-    input:
-        results=rules.tickets_ensembling.output,
-        code=code("fig-ensembling"),
-    output:
-        pdf="figures/lt_fig4_ensembling.pdf",
-        png=figure_png("figures/lt_fig4_ensembling.png", "fig_ensembling"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig4_ensembling.log",
-    shell:
-        "python -m lottery fig-ensembling --ensembling {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_symmetry:
-    """[LT] Fig 2a: first-layer (w, b) of the wide net and its mirror image."""
-    input:
-        results=rules.tickets_symmetry.output,
-        code=code("fig-symmetry"),
-    output:
-        pdf="figures/lt_fig2a_symmetry.pdf",
-        png=figure_png("figures/lt_fig2a_symmetry.png", "fig_symmetry"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig2a_symmetry.log",
-    shell:
-        "python -m lottery fig-symmetry --symmetry {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_splitting:
-    """[LT] Fig 12: splitting nets into lottery tickets."""
-    input:
-        results=rules.tickets_splitting.output,
-        code=code("fig-splitting"),
-    output:
-        pdf="figures/lt_fig12_splitting.pdf",
-        png=figure_png("figures/lt_fig12_splitting.png", "fig_splitting"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig12_splitting.log",
-    shell:
-        "python -m lottery fig-splitting --splitting {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
-rule fig_distill:
-    """[LT] Fig 13: distilled vs trained width-2 nets."""
-    input:
-        results=rules.tickets_distill.output,
-        code=code("fig-distill"),
-    output:
-        pdf="figures/lt_fig13_distill.pdf",
-        png=figure_png("figures/lt_fig13_distill.png", "fig_distill"),
-    conda:
-        ENV
-    log:
-        "logs/figures/lt_fig13_distill.log",
-    shell:
-        "python -m lottery fig-distill --distill {input.results:q} --out {output.pdf:q} 2> {log:q}"
-
-
 rule tickets_tex:
     """Every number of the ticket sections, the cluster table and the other-targets exponents."""
     input:
@@ -370,13 +212,4 @@ rule tickets_tex:
 
 PAPER_INPUTS += [
     *rules.tickets_tex.output,
-    *expand("figures/lt_{figure}_target_histograms.pdf", figure=["fig5", "fig6"]),
-    *expand("figures/lt_{figure}_target_scaling.pdf", figure=["fig7", "fig8"]),
-    *expand("figures/lt_{figure}_cluster_neurons.pdf", figure=["fig10", "fig11"]),
-    rules.fig_width2_histogram.output.pdf,
-    rules.fig_algorithms_pca.output.pdf,
-    rules.fig_ensembling.output.pdf,
-    rules.fig_symmetry.output.pdf,
-    rules.fig_splitting.output.pdf,
-    rules.fig_distill.output.pdf,
 ]

@@ -1,7 +1,8 @@
 """[AR] figures (Figs 1-7, S1-S4): dense and sparse double descent, effective parameters,
-calibration. One public function per figure, called by that figure's one command: it takes
-the stored frames (the IMP summary or the calibration data) and the row selection, picks its
-rows (:mod:`lottery.arora.selection`), aggregates (:mod:`lottery.arora.analysis`) and draws.
+calibration. One public function per figure, named by its registry entry (:mod:`lottery.figures`):
+it takes the stored frames (the IMP summary or the calibration data) and, to pick its rows, the
+IMP settings (:class:`~lottery.arora.selection.Selection`), aggregates
+(:mod:`lottery.arora.analysis`) and draws.
 """
 from __future__ import annotations
 
@@ -48,21 +49,24 @@ def _double_descent(curves: pd.DataFrame, panels: list[tuple[str, dict]]) -> plt
     return fig
 
 
-def plot_fig1(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig1(rounds: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 1: dense (thick) and sparse (thin, one per start width) double descent on real data."""
+    sel = Selection.from_settings(selection)
     curves = sparse_curves(pick.real_fcn2(rounds, sel), ["dataset", "arch"])
     return _double_descent(curves, [(f"{d}, two-layer FCN", {"dataset": d, "arch": "fcn2"}) for d in sel.real])
 
 
-def plot_fig2(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig2(rounds: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 2: the same for the linear and XOR mixtures at several nu."""
+    sel = Selection.from_settings(selection)
     curves = sparse_curves(pick.mixtures(rounds, sel), ["dataset", "nu"])
     return _double_descent(curves, [(f"{t}, nu = {nu:g}", {"dataset": t, "nu": nu})
                                     for t, nus in sel.figure_nus.items() for nu in nus])
 
 
-def plot_figs2(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_figs2(rounds: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig S2: dense and sparse double descent of the two-layer FCN and of ResNet-6 on one image set."""
+    sel = Selection.from_settings(selection)
     curves = sparse_curves(pick.figs2_runs(rounds, sel), ["dataset", "arch"])
     d = sel.figs2_dataset
     return _double_descent(curves, [(f"{d}, two-layer FCN", {"dataset": d, "arch": "fcn2"}),
@@ -97,8 +101,9 @@ def _median_band(ax: plt.Axes, summary: pd.DataFrame, x: str, label: str, **colo
     ax.fill_between(summary[x], summary["q25"], summary["q75"], alpha=0.2, **color)
 
 
-def plot_fig3a(best: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig3a(best: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 3a: effective parameters vs nu, linear vs XOR (median and quartiles over start models)."""
+    sel = Selection.from_settings(selection)
     summary = effective_summary(pick.effective_mixtures(best, sel), ["dataset", "nu"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for task, sub in summary.groupby("dataset"):
@@ -110,8 +115,9 @@ def plot_fig3a(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     return fig
 
 
-def plot_fig3b(best: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig3b(best: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 3b: effective parameters vs number of classes kept."""
+    sel = Selection.from_settings(selection)
     summary = effective_summary(pick.classes_kept(best, sel), ["dataset", "classes"])
     fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
     for dataset, sub in summary.groupby("dataset"):
@@ -122,8 +128,9 @@ def plot_fig3b(best: pd.DataFrame, sel: Selection) -> plt.Figure:
     return fig
 
 
-def plot_fig4(best: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig4(best: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 4: effective parameters of every start model, per architecture (one panel per data set)."""
+    sel = Selection.from_settings(selection)
     best, archs = pick.architectures(best, sel), sel.arch_names
     datasets = sorted(best["dataset"].unique())
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.5 * len(datasets), 3.2), squeeze=False, layout="constrained")
@@ -192,8 +199,9 @@ def plot_fig6(classwise: pd.DataFrame, confidence: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_fig7(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_fig7(rounds: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig 7: test error and ECE along one model's IMP trajectory, clean and noisy test labels."""
+    sel = Selection.from_settings(selection)
     trajectories = pick.trajectories(rounds, sel)
     panels = list(dict.fromkeys(trajectories["panel"]))
     fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels), 5.4), squeeze=False, sharex="col",
@@ -213,8 +221,9 @@ def plot_fig7(rounds: pd.DataFrame, sel: Selection) -> plt.Figure:
     return fig
 
 
-def plot_figs1(best: pd.DataFrame, sel: Selection) -> plt.Figure:
+def plot_figs1(best: pd.DataFrame, selection: dict) -> plt.Figure:
     """Fig S1: distribution of effective parameters over start models, per nu."""
+    sel = Selection.from_settings(selection)
     best = pick.effective_mixtures(best, sel)
     tasks = sorted(best["dataset"].unique())
     fig, axes = plt.subplots(1, len(tasks), figsize=(4.5 * len(tasks), 3.2), squeeze=False, layout="constrained")

@@ -11,9 +11,10 @@ import dataclasses
 import json
 from typing import Callable, TypeVar
 
-# One module per paper and kind of command (train, analyse, figures, report), so that a rule
-# can depend on the module of its command without rerunning when another kind changes.
-STAGES = ("lt_train", "lt_analyse", "lt_figures", "lt_report", "ar_train", "ar_analyse", "ar_figures", "ar_report",
+# One module per paper and kind of command (train, analyse, report), so that a rule can depend
+# on the module of its command without rerunning when another kind changes; every figure is
+# drawn by the one `figure` command, from the registry (lottery.figures).
+STAGES = ("lt_train", "lt_analyse", "lt_report", "ar_train", "ar_analyse", "ar_report", "figures",
           "beyond", "claims", "benchmarks", "bundle", "paper")
 
 Option = tuple[str, dict]

@@ -23,6 +23,9 @@ def _test_sets(paths: list[str]) -> dict:
     return {Path(p).stem: (d.x_test, d.y_test) for p in paths for d in [load_regression_data(p)]}
 
 
+IMP_TICKET_FRAMES = ("rounds", "best", "pairs")
+
+
 def _imp_frames(paths: list[str]) -> dict:
     """The ``rounds`` and ``best`` frames of every IMP job, concatenated, and the mirror pairs'
     fates per round computed from their ``neurons``."""
@@ -33,7 +36,7 @@ def _imp_frames(paths: list[str]) -> dict:
 
     keys = ("rounds", "best", "neurons")
     frames = dict(zip(keys, (pd.concat(f, ignore_index=True) for f in zip(*(read_frames(p, *keys) for p in paths)))))
-    return {"rounds": frames["rounds"], "best": frames["best"], "pairs": pair_fates(frames["neurons"])}
+    return dict(zip(IMP_TICKET_FRAMES, (frames["rounds"], frames["best"], pair_fates(frames["neurons"]))))
 
 
 @command("beyond-scaling-forms", ("--summary", PAIRS), ("--data", MANY), ("--settings", REQ), ("--out", REQ))
@@ -87,36 +90,16 @@ def beyond_imp(args: argparse.Namespace) -> None:
     log.info("IMP on x^2 nets (%s):\n%s", args.activation, frames["best"].describe().T.to_string())
 
 
-@command("fig-beyond-scaling-forms", ("--forms", REQ), ("--out", REQ))
-def fig_beyond_scaling_forms(args: argparse.Namespace) -> None:
-    """Scaling-law forms: x^2 fits and every curve's extrapolation error."""
-    from lottery.beyond.plots import plot_scaling_forms
-    from lottery.core.storage import read_frames
-    from lottery.core.style import save_figure
+@command("beyond-imp-tickets", ("--imp", MANY), ("--out", REQ))
+def beyond_imp_tickets(args: argparse.Namespace) -> None:
+    """Every activation's IMP rounds and best rounds in one file, with the mirror pairs' fates
+    per round: what the IMP-tickets figure draws."""
+    from lottery.core.storage import write_frames
 
-    save_figure(plot_scaling_forms(*read_frames(args.forms, "fits", "medians", "curves")), args.out)
-
-
-@command("fig-beyond-bias-variance", ("--bias-variance", REQ), ("--out", REQ))
-def fig_beyond_bias_variance(args: argparse.Namespace) -> None:
-    """Bias^2 and variance vs width, and the loss of the average of k nets."""
-    from lottery.beyond.plots import plot_bias_variance
-    from lottery.core.storage import read_frames
-    from lottery.core.style import save_figure
-
-    save_figure(plot_bias_variance(*read_frames(args.bias_variance, "decomposition", "ensembles")), args.out)
+    write_frames(args.out, _imp_frames(args.imp))
 
 
-@command("fig-beyond-imp-tickets", ("--imp", MANY), ("--out", REQ))
-def fig_beyond_imp_tickets(args: argparse.Namespace) -> None:
-    """IMP on x^2 nets: loss vs weights, effective parameters vs tickets, mirror pairs."""
-    from lottery.beyond.plots import plot_imp_tickets
-    from lottery.core.style import save_figure
-
-    save_figure(plot_imp_tickets(**_imp_frames(args.imp)), args.out)
-
-
-@command("beyond-tex", ("--forms", REQ), ("--bias-variance", REQ), ("--imp", MANY), ("--grid-summary", REQ),
+@command("beyond-tex", ("--forms", REQ), ("--bias-variance", REQ), ("--imp-tickets", REQ), ("--grid-summary", REQ),
          ("--settings", REQ), ("--macros", REQ), ("--table", REQ), ("--mechanism-table", REQ))
 def beyond_tex(args: argparse.Namespace) -> None:
     """The scaling-form and mechanism tables and every number of the "beyond both papers" section."""
@@ -130,5 +113,6 @@ def beyond_tex(args: argparse.Namespace) -> None:
     bias_variance = dict(zip(keys, read_frames(args.bias_variance, *keys)))
     write_tex(forms_table(fits, settings.scales), args.table)
     write_tex(mechanism_table(bias_variance["mechanism"], settings.trim), args.mechanism_table)
-    write_tex(beyond_macros(fits, medians, bias_variance, _imp_frames(args.imp), read_frame(args.grid_summary, "table"),
-                            settings), args.macros)
+    imp = dict(zip(IMP_TICKET_FRAMES, read_frames(args.imp_tickets, *IMP_TICKET_FRAMES)))
+    write_tex(beyond_macros(fits, medians, bias_variance, imp, read_frame(args.grid_summary, "table"), settings),
+              args.macros)

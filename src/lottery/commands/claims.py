@@ -34,14 +34,3 @@ def claims(args: argparse.Namespace) -> None:
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(args.csv, index=False)
     log.info("%s\n%s", sentence, rows[["id", "verdict", "ours", "reason"]].to_string(index=False))
-
-
-@command("fig-claims-map", ("--claims", REQ), ("--out", REQ))
-def fig_claims_map(args: argparse.Namespace) -> None:
-    """The verdict map: every claim of the claims CSV as a cell coloured by its verdict."""
-    import pandas as pd
-
-    from lottery.claims.plots import plot_verdict_map
-    from lottery.core.style import save_figure
-
-    save_figure(plot_verdict_map(pd.read_csv(args.claims, keep_default_na=False)), args.out)

@@ -105,6 +105,15 @@ def code_files(command: str) -> tuple[str, ...]:
     return tuple(sorted(str(f) for f in files | companions))
 
 
+@cache
+def module_code_files(module: str) -> tuple[str, ...]:
+    """Sorted source files that importing ``module`` runs (absolute paths): for code a command
+    imports by name at run time, such as a figure's plot function."""
+    if _module_file(module) is None:
+        raise KeyError(f"no module {module} in {ROOT}")
+    return tuple(sorted(str(_module_file(m)) for m in _closure({module})))
+
+
 def code_digest(command: str) -> str:
     """SHA-256 of the files ``command`` runs (paths relative to the package and contents): equal
     digests mean the command's code is byte-identical, so its outputs from the same inputs are too."""
