@@ -76,3 +76,22 @@ def plot_cluster_neurons(
     axes.flat[0].legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def plot_cluster_curves(curves: pd.DataFrame, nets: pd.DataFrame, clusters: pd.DataFrame) -> plt.Figure:
+    """Training loss against step of the width-2 nets, one median curve (and quartile band) per
+    cluster: whether the algorithms part early in training or only at its end."""
+    seeds = np.sort(curves["seed"].unique())
+    if not np.array_equal(seeds, np.sort(nets["seed"].to_numpy())):
+        raise ValueError("the training curves and the clustered nets come from different grids (their seeds differ)")
+    fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    by_seed = curves.merge(nets[["seed", "cluster"]], on="seed")
+    for c in clusters.itertuples():
+        member = by_seed[by_seed["cluster"] == c.cluster].groupby("step")["train_loss"]
+        q = member.quantile([0.25, 0.5, 0.75]).unstack()
+        color = _cluster_color(int(c.cluster))
+        ax.plot(q.index, q[0.5], color=color, lw=1.2, label=f"{c.cluster} ({c.size} nets)")
+        ax.fill_between(q.index, q[0.25], q[0.75], color=color, alpha=0.2, lw=0)
+    ax.set(xscale="log", yscale="log", xlabel="step", ylabel="train loss", title="width-2 clusters: median and quartiles")
+    ax.legend(fontsize=6, title="cluster", title_fontsize=6)
+    return fig
