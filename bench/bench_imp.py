@@ -26,7 +26,7 @@ from lottery.arora.datasets import DATASETS, MIXTURES
 from lottery.arora.models import architecture, init_models
 from lottery.arora.plan import Run, figure_runs, job_settings
 from lottery.arora.pruning import full_masks
-from lottery.arora.train import ImpTrainSettings, Task, train_masked
+from lottery.arora.trainer import ImpTrainSettings, Task, train_masked
 from lottery.core.config import load_config
 
 PROBES = (Run("linear", "fcn2", 1000, 2), Run("fashion_mnist", "fcn2", 1000, 10),

@@ -4,7 +4,7 @@
 
 One thread, the [AR] mixture FCN-2 (D = 100 -> P -> 2, no biases), batch 1,024 of 10,000
 training points, plain SGD (lr 0.1, momentum 0, the paper's). Per width, in one paired run:
-- ``imp``: :func:`lottery.arora.train.train_masked`, all models of a job at once, one epoch;
+- ``imp``: :func:`lottery.arora.trainer.train_masked`, all models of a job at once, one epoch;
 - ``loop``: one ``nn.Module`` + ``torch.optim.SGD`` per model, its gradient masked, the same steps;
 - ``mm``: ``torch.mm`` at the layer's shapes (forward and both backward products), the rate the
   step's FLOPs could run at.
@@ -24,7 +24,7 @@ from torch import nn
 
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks
-from lottery.arora.train import ImpTrainSettings, Task, train_masked
+from lottery.arora.trainer import ImpTrainSettings, Task, train_masked
 
 D, CLASSES, N_TRAIN, BATCH = 100, 2, 10_000, 1024
 

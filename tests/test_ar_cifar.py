@@ -10,7 +10,7 @@ import torch
 
 from lottery.arora.models import architecture, init_models, is_prunable
 from lottery.arora.pruning import remaining
-from lottery.arora.train import ImpTrainSettings, PruneSettings, Task, imp_rounds
+from lottery.arora.trainer import ImpTrainSettings, PruneSettings, Task, imp_rounds
 
 CPU = torch.device("cpu")
 CIFAR = (3, 32, 32)
@@ -45,7 +45,7 @@ def test_forward_shapes_on_cifar_and_mnist_sized_images(name):
     assert arch.forward(small, _images(2, 3, 1, 28, 28)).shape == (2, 3, 10)
 
 
-PUBLISHED = {  # all parameters at standard width, 10 classes, with biases (see lottery.arora.cifar)
+PUBLISHED = {  # all parameters at standard width, 10 classes, with biases (see lottery.arora.cifar_architectures)
     "resnet18": (64, 11_173_962),
     "vgg16": (64, 14_728_266),
     "densenet121": (32, 6_956_298),

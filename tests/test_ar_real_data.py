@@ -10,8 +10,8 @@ import torch
 from lottery.arora.datasets import figs2_dataset, real_datasets
 from lottery.arora.models import architecture, init_models, parameter_count
 from lottery.arora.pruning import full_masks
-from lottery.arora.table_s1 import table_s1
-from lottery.arora.train import ImpTrainSettings, PruneSettings, Task, train_masked
+from lottery.arora.report.table_s1 import table_s1
+from lottery.arora.trainer import ImpTrainSettings, PruneSettings, Task, train_masked
 from lottery.core.config import ConfigError, validate_config
 
 SCHEMA = Path(__file__).resolve().parents[1] / "config" / "schema.yaml"

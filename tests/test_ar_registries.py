@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from lottery.arora.data import TASKS
+from lottery.arora.mixtures import TASKS
 from lottery.arora.datasets import DATASETS, IMAGE_DATASETS, MIXTURES
 from lottery.arora.images import IMAGE_SETS
 from lottery.arora.models import ARCHITECTURES, architecture, parameter_count

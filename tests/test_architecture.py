@@ -54,7 +54,7 @@ def _offenders(rooms: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
 
 def test_the_imports_are_found() -> None:
     imports = lottery_imports()
-    assert "lottery.core.storage" in imports["lottery.liu_tegmark.grids"]
+    assert "lottery.core.storage" in imports["lottery.liu_tegmark.store"]
     assert "lottery.liu_tegmark.activations" in imports["lottery.liu_tegmark.trainer"]
     assert any(m.startswith("lottery.liu_tegmark") for m in imports["lottery.commands.lt_train"])
 
@@ -77,3 +77,12 @@ def test_only_the_command_layer_imports_commands() -> None:
 
 def test_the_figures_registry_imports_nothing_of_the_package() -> None:
     assert lottery_imports()["lottery.figures"] == set()
+
+
+def test_the_two_papers_have_one_shape() -> None:
+    """The same subpackages, and the same module name for the same role (docs/architecture.md)."""
+    root = SRC / "lottery"
+    subpackages = [{p.name for p in (root / paper).iterdir() if (p / "__init__.py").is_file()} for paper in PAPERS]
+    assert subpackages[0] == subpackages[1] == {"analysis", "plots", "report"}
+    for role in ("trainer.py", "job.py", "store.py"):
+        assert all((root / paper / role).is_file() for paper in PAPERS), role

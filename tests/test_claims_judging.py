@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from lottery.arora.analysis import summary_frames
+from lottery.arora.analysis.imp import summary_frames
 from lottery.claims.decidability import DECIDERS
 from lottery.claims.evaluate import judge_claim
 from lottery.claims.measures import MEASURES, Measurement, Results, ResultsDir

@@ -7,8 +7,8 @@ import torch
 
 from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.data import make_regression_data
-from lottery.liu_tegmark.grid_job import GridJob, run_grid_job
-from lottery.liu_tegmark.grids import read_scalar_nets, write_grid
+from lottery.liu_tegmark.job import GridJob, run_grid_job
+from lottery.liu_tegmark.store import read_scalar_nets, write_grid
 from lottery.liu_tegmark.nets import init_params
 from lottery.liu_tegmark.trainer import GridTrainSettings, train_grid
 

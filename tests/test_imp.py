@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import torch
 
-from lottery.arora import data as mix
-from lottery.arora.calibration import ece
+from lottery.arora import mixtures as mix
+from lottery.arora.analysis.calibration import ece
 from lottery.arora.images import DataMissingError, load_cifar10, load_mnist
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks, prune_global, remaining
 from lottery.arora.tasks import mixture_task, permute_labels
-from lottery.arora.train import ImpState, ImpTrainSettings, PruneSettings, Task, imp_rounds, train_masked
+from lottery.arora.trainer import ImpState, ImpTrainSettings, PruneSettings, Task, imp_rounds, train_masked
 from lottery.core.checkpoint import Checkpoint
 
 CPU = torch.device("cpu")

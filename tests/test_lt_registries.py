@@ -12,7 +12,7 @@ import yaml
 
 from conftest import REPO
 from lottery.liu_tegmark.activations import ACTIVATIONS, get_activation
-from lottery.liu_tegmark.analysis.algorithms import CRITERIA
+from lottery.liu_tegmark.analysis.clusters import CRITERIA
 from lottery.liu_tegmark.targets import TARGETS
 
 SCHEMA = yaml.safe_load((REPO / "config" / "schema.yaml").read_text())

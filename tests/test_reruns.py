@@ -51,7 +51,7 @@ def test_editing_an_lt_plot_module_reruns_its_figures_and_the_paper_only(test_co
 
 
 def test_editing_any_plot_module_reruns_only_figures_and_the_paper(test_config_run, test_config_repo) -> None:
-    for rel in ("liu_tegmark/plots/tickets.py", "arora/plots.py", "core/style.py"):
+    for rel in ("liu_tegmark/plots/tickets.py", "arora/plots/imp.py", "core/style.py"):
         planned = planned_after_touching(test_config_run, test_config_repo, rel)
         assert "paper" in planned
         assert planned - FIGURE_RULES - {"paper", "all"} == set(), (rel, planned)

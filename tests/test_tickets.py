@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lottery.liu_tegmark.activations import get_activation
-from lottery.liu_tegmark.analysis import algorithms as alg
+from lottery.liu_tegmark.analysis import clusters as alg
 from lottery.liu_tegmark.analysis.distill import distill_nets
 from lottery.liu_tegmark.analysis.ensembling import ensembling_table, harmonic_ensemble, random_pair_ensembles
 from lottery.liu_tegmark.analysis.tickets import (

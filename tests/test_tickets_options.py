@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lottery.liu_tegmark.activations import get_activation
-from lottery.liu_tegmark.analysis import algorithms as alg
+from lottery.liu_tegmark.analysis import clusters as alg
 from lottery.liu_tegmark.analysis.distill import distill_nets
 from lottery.liu_tegmark.analysis.tickets import correlation_blocks, mirror_pairs, split_nets, split_tickets
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from conftest import REPO
-from lottery.liu_tegmark.analysis.algorithms import PARAM_NAMES
+from lottery.liu_tegmark.analysis.clusters import PARAM_NAMES
 from lottery.core.config import validate_config
 from lottery.liu_tegmark.report.tickets import TicketsReportSettings, tickets_macros
 

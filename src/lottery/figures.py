@@ -101,7 +101,7 @@ def _registry(*entries: Figure) -> dict[str, Figure]:
     return out
 
 
-LT_PLOTS, AR_PLOTS, BEYOND_PLOTS = "lottery.liu_tegmark.plots", "lottery.arora.plots", "lottery.beyond.plots"
+LT_PLOTS, AR_PLOTS, BEYOND_PLOTS = "lottery.liu_tegmark.plots", "lottery.arora.plots.imp", "lottery.beyond.plots"
 IMP_SUMMARY, IMP_CALIBRATION = "imp/summary.h5", "imp/calibration.h5"
 ALGORITHMS = "tickets/algorithms.h5"
 
@@ -135,7 +135,7 @@ FIGURES: dict[str, Figure] = _registry(
            "mirror-symmetric neurons of a wide net", f"{LT_PLOTS}.tickets:plot_symmetry",
            (Source("tickets/symmetry.h5", ("neurons", "stats")),)),
     Figure("lt_fig2b", "LT", "fig_width2_histogram", "figures/lt_fig2b_width2_histogram", "tickets",
-           "width-2 log-loss histogram and its peaks", f"{LT_PLOTS}.algorithms:plot_width2_histogram",
+           "width-2 log-loss histogram and its peaks", f"{LT_PLOTS}.clusters:plot_width2_histogram",
            (Source(ALGORITHMS, ("nets", "peaks")),)),
     Figure("lt_fig4", "LT", "fig_ensembling", "figures/lt_fig4_ensembling", "tickets",
            "ensembling against coordination", f"{LT_PLOTS}.tickets:plot_ensembling",
@@ -153,16 +153,16 @@ FIGURES: dict[str, Figure] = _registry(
            "scaling of multiplication", f"{LT_PLOTS}.targets:plot_target_scaling",
            (Source("tickets/multiplication/medians.csv"), Source("tickets/multiplication/fits.csv"))),
     Figure("lt_fig9", "LT", "fig_algorithms_pca", "figures/lt_fig9_algorithms_pca", "tickets",
-           "width-2 nets on two principal components, clustered", f"{LT_PLOTS}.algorithms:plot_pca_clusters",
+           "width-2 nets on two principal components, clustered", f"{LT_PLOTS}.clusters:plot_pca_clusters",
            (Source(ALGORITHMS, ("nets", "clusters")),)),
     Figure("beyond_cluster_curves", "beyond", "fig_cluster_curves", "figures/beyond_cluster_curves_training",
-           "tickets", "training-loss curves of the width-2 clusters", f"{LT_PLOTS}.algorithms:plot_cluster_curves",
+           "tickets", "training-loss curves of the width-2 clusters", f"{LT_PLOTS}.clusters:plot_cluster_curves",
            (Source("grids/x2/{tickets_activation}/N2.h5", ("curves",)), Source(ALGORITHMS, ("nets", "clusters")))),
     Figure("lt_fig10", "LT", "fig_algorithms_neurons", "figures/lt_fig10_cluster_neurons", "tickets",
-           "each cluster's neurons against x", f"{LT_PLOTS}.algorithms:plot_cluster_neurons",
+           "each cluster's neurons against x", f"{LT_PLOTS}.clusters:plot_cluster_neurons",
            (Source(ALGORITHMS, ("clusters",)),), "tickets_analysis", (("kind", "x"),)),
     Figure("lt_fig11", "LT", "fig_algorithms_activation", "figures/lt_fig11_cluster_neurons", "tickets",
-           "each cluster's neurons on the activation curve", f"{LT_PLOTS}.algorithms:plot_cluster_neurons",
+           "each cluster's neurons on the activation curve", f"{LT_PLOTS}.clusters:plot_cluster_neurons",
            (Source(ALGORITHMS, ("clusters",)),), "tickets_analysis", (("kind", "pre"),)),
     Figure("lt_fig12", "LT", "fig_splitting", "figures/lt_fig12_splitting", "tickets",
            "splitting nets into lottery tickets", f"{LT_PLOTS}.tickets:plot_splitting",

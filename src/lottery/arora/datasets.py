@@ -1,7 +1,7 @@
 """[AR] data-set registry: every name an IMP job, the config and the paper use for a data set,
 with its printed name and how to make the job's arrays (all figures and Table 1).
 
-The two Gaussian mixtures are generated (:mod:`lottery.arora.data`); the image sets are read
+The two Gaussian mixtures are generated (:mod:`lottery.arora.mixtures`); the image sets are read
 by :mod:`lottery.arora.images`, whose ``IMAGE_SETS`` holds their loaders. Adding a data set is
 an entry here (and a loader there, for images); ``tests/test_ar_registries.py`` checks that
 the two registries and the config schema's enum agree.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Callable, Union
 
-from lottery.arora.data import TASKS
+from lottery.arora.mixtures import TASKS
 from lottery.arora.images import FASHION_MNIST_COUNTS, load_image_set
 from lottery.arora.tasks import TaskArrays, image_task, mixture_task
 

@@ -4,7 +4,7 @@ and pruned together, checkpointed after every round.
 
 The settings are read into dataclasses once, here (:meth:`ImpJob.from_settings`); from there
 on the job's data come from :mod:`lottery.arora.datasets`, its models from
-:mod:`lottery.arora.models` and its training from :mod:`lottery.arora.train`.
+:mod:`lottery.arora.models` and its training from :mod:`lottery.arora.trainer`.
 """
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lottery.arora.analysis import round_metrics
+from lottery.arora.analysis.imp import round_metrics
 from lottery.arora.datasets import DataSettings, ImageSettings, MixtureSettings, is_mixture, task_arrays
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks, remaining
 from lottery.arora.tasks import TaskArrays
-from lottery.arora.train import ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds, run_imp
+from lottery.arora.trainer import ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds, run_imp
 from lottery.core.checkpoint import Checkpoint, fingerprint
 from lottery.core.devices import resolve_device, resolve_dtype
 from lottery.core.progress import Progress

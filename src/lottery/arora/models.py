@@ -17,7 +17,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from lottery.arora import cifar
+from lottery.arora import cifar_architectures as cifar
 
 Params = dict[str, torch.Tensor]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lottery.core.seeds import seed_address
-from lottery.arora import data as mix
+from lottery.arora import mixtures as mix
 from lottery.arora.images import ImageData, keep_classes
 
 

@@ -21,7 +21,7 @@ from lottery.core.checkpoint import Checkpoint, fingerprint
 from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis.tickets import effective_tickets, error_correlation, mirror_pairs, split_tickets
 from lottery.liu_tegmark.data import RegressionData
-from lottery.liu_tegmark.grid_job import start_grid
+from lottery.liu_tegmark.job import start_grid
 from lottery.liu_tegmark.targets import get_target
 
 WEIGHTS_PER_TICKET = 4
@@ -29,7 +29,7 @@ TARGET = "x2"
 
 
 @dataclass(frozen=True)
-class ImpJob:
+class TicketImpJob:
     """Config ``beyond.imp`` narrowed to one activation, with the grid's seeding and data range."""
 
     activation: str
@@ -46,7 +46,7 @@ class ImpJob:
     imp: ImpSettings
 
     @classmethod
-    def from_settings(cls, settings: dict, activation: str) -> ImpJob:
+    def from_settings(cls, settings: dict, activation: str) -> TicketImpJob:
         """The job from the rule's flat JSON settings and its activation wildcard."""
         keys = [f.name for f in fields(cls) if f.name not in ("activation", "imp")]
         imp = ImpSettings(**{f.name: settings[f.name] for f in fields(ImpSettings)})
@@ -81,7 +81,8 @@ def ticket_counts(w: np.ndarray, b: np.ndarray, act, x: np.ndarray, y: np.ndarra
     return pd.DataFrame(rows)
 
 
-def run_imp_job(job: ImpJob, data: RegressionData, checkpoint: Checkpoint | None = None) -> dict[str, pd.DataFrame]:
+def run_ticket_imp_job(job: TicketImpJob, data: RegressionData,
+                       checkpoint: Checkpoint | None = None) -> dict[str, pd.DataFrame]:
     """IMP on the job's x^2 nets and the splitting of their dense versions into tickets;
     checkpointed after every round when ``checkpoint`` is given.
 

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 
 from lottery.arora.pruning import full_masks, remaining
-from lottery.arora.train import ImpState, PruneSettings, imp_loop, run_imp
+from lottery.arora.trainer import ImpState, PruneSettings, imp_loop, run_imp
 from lottery.core.checkpoint import Checkpoint
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
@@ -104,7 +104,7 @@ def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor
                    y_test: torch.Tensor, act: Activation, settings: ImpSettings,
                    checkpoint: Checkpoint | None = None, key: str = "") -> list[ImpRound]:
     """The dense round 0 and ``settings.rounds`` pruned rounds of every net in ``init``: [AR]'s
-    round loop (:func:`lottery.arora.train.imp_loop`) with Adam on the squared error.
+    round loop (:func:`lottery.arora.trainer.imp_loop`) with Adam on the squared error.
 
     With a ``checkpoint`` (``key``: the fingerprint of everything the result depends on), the
     loop's state is saved after every round and resumed from; a stop request saves and raises

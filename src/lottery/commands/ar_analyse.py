@@ -13,7 +13,7 @@ log = logging.getLogger("lottery")
 @command("imp-summary", ("--runs", MANY), ("--out", REQ))
 def imp_summary(args: argparse.Namespace) -> None:
     """Every round of every IMP run, and each trajectory's best pruned model, in one file."""
-    from lottery.arora.analysis import summary_frames
+    from lottery.arora.analysis.imp import summary_frames
     from lottery.core.storage import read_frame, write_frames
 
     summary = summary_frames([read_frame(p, "rounds") for p in args.runs])
@@ -26,7 +26,7 @@ def imp_summary(args: argparse.Namespace) -> None:
 @command("imp-calibration", ("--mixture-runs", MANY), ("--real-runs", MANY), ("--settings", REQ), ("--out", REQ))
 def imp_calibration(args: argparse.Namespace) -> None:
     """Data of Figs 5, 6 and S4 from stored weights and test probabilities (no retraining)."""
-    from lottery.arora.calibration_frames import CalibrationSettings, calibration_frames
+    from lottery.arora.analysis.calibration_frames import CalibrationSettings, calibration_frames
     from lottery.arora.store import read_run
     from lottery.core.storage import write_frames
 

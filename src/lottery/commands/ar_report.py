@@ -11,7 +11,7 @@ from lottery.commands import REQ, command, settings_of
          ("--table", REQ), ("--macros", REQ))
 def imp_tex(args: argparse.Namespace) -> None:
     """Table 1 / S2 and every number the IMP section quotes."""
-    from lottery.arora.report import imp_tex as make_tex
+    from lottery.arora.report.imp import imp_tex as make_tex
     from lottery.core.storage import read_frames
     from lottery.core.texmacros import write_tex
 
@@ -25,7 +25,7 @@ def imp_tex(args: argparse.Namespace) -> None:
 @command("imp-table-s1", ("--settings", REQ), ("--out", REQ))
 def imp_table_s1(args: argparse.Namespace) -> None:
     """Table S1: the architectures of the real-data runs, from the architecture registry and the config."""
-    from lottery.arora.table_s1 import table_s1
+    from lottery.arora.report.table_s1 import table_s1
     from lottery.core.texmacros import write_tex
 
     write_tex(table_s1(settings_of(args)), args.out)

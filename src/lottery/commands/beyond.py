@@ -61,7 +61,7 @@ def beyond_bias_variance(args: argparse.Namespace) -> None:
     """Bias^2 and variance across seeds of every grid file; loss of the average of k nets."""
     from lottery.beyond.bias_variance import BiasVarianceSettings, seed_ensembles
     from lottery.core.storage import read_frame, write_frames
-    from lottery.liu_tegmark.grids import read_params
+    from lottery.liu_tegmark.store import read_params
 
     grids = [(family, read_frame(p, "summary"), read_params(p)[1]) for family, *paths in args.grids for p in paths]
     frames = seed_ensembles(grids, _test_sets(args.data), settings_as(args, BiasVarianceSettings))
@@ -76,15 +76,15 @@ def beyond_imp(args: argparse.Namespace) -> None:
     Checkpointed after every round next to the output (``OUT.ckpt``); on SIGTERM the job saves,
     stops and exits with status 143, and a rerun resumes it with identical results.
     """
-    from lottery.beyond.imp_tickets import ImpJob, run_imp_job
+    from lottery.beyond.imp_tickets import TicketImpJob, run_ticket_imp_job
     from lottery.core.checkpoint import Checkpoint, exit_on_stop
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.data import load_regression_data
 
-    job = ImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
+    job = TicketImpJob.from_settings(with_runtime(settings_of(args), args), args.activation)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
     with exit_on_stop(checkpoint, f"beyond IMP ({args.activation})"):
-        frames = run_imp_job(job, load_regression_data(args.data), checkpoint)
+        frames = run_ticket_imp_job(job, load_regression_data(args.data), checkpoint)
     write_frames(args.out, frames)
     checkpoint.remove()
     log.info("IMP on x^2 nets (%s):\n%s", args.activation, frames["best"].describe().T.to_string())

@@ -17,7 +17,7 @@ def scaling_fit(args: argparse.Namespace) -> None:
     """Median loss per width and the fitted exponents with bootstrap intervals."""
     from lottery.core.storage import write_table
     from lottery.liu_tegmark.analysis.scaling import FitSettings, scaling_fit
-    from lottery.liu_tegmark.grids import read_summaries
+    from lottery.liu_tegmark.store import read_summaries
 
     summary = read_summaries(args.grids)
     medians, fits = scaling_fit(summary, settings_as(args, FitSettings))
@@ -31,8 +31,8 @@ def scaling_fit(args: argparse.Namespace) -> None:
 def tickets_algorithms(args: argparse.Namespace) -> None:
     """[LT] Figs 2b, 2c, 9-11: peaks of the width-2 log-loss histogram, PCA and clusters."""
     from lottery.core.storage import write_frames
-    from lottery.liu_tegmark.analysis.algorithms import ClusterSettings, analyse_width2
-    from lottery.liu_tegmark.grids import read_scalar_nets
+    from lottery.liu_tegmark.analysis.clusters import ClusterSettings, analyse_width2
+    from lottery.liu_tegmark.store import read_scalar_nets
 
     frames = analyse_width2(read_scalar_nets(args.grid), settings_as(args, ClusterSettings))
     write_frames(args.out, frames)
@@ -45,7 +45,7 @@ def tickets_ensembling(args: argparse.Namespace) -> None:
     """[LT] Fig 4: width-N losses vs half-harmonic ensembles of width-N/2 pairs."""
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.ensembling import ensembling_table
-    from lottery.liu_tegmark.grids import read_scalar_nets
+    from lottery.liu_tegmark.store import read_scalar_nets
 
     s = settings_of(args)
     losses = {nets.width: nets.test_loss for nets in map(read_scalar_nets, args.grids)}
@@ -59,7 +59,7 @@ def tickets_symmetry(args: argparse.Namespace) -> None:
     """[LT] Fig 2a: first-layer (w, b) of a wide net and its mirror-symmetry measure."""
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.tickets import symmetry_frames
-    from lottery.liu_tegmark.grids import read_scalar_nets
+    from lottery.liu_tegmark.store import read_scalar_nets
 
     frames = symmetry_frames(read_scalar_nets(args.grid, converged_only=False), settings_of(args)["shuffles"])
     write_frames(args.out, frames)
@@ -71,7 +71,7 @@ def tickets_splitting(args: argparse.Namespace) -> None:
     """[LT] Fig 12: every net split into mirror-pair tickets; panels of the median-loss net."""
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.tickets import SplittingSettings, split_grids
-    from lottery.liu_tegmark.grids import read_scalar_nets
+    from lottery.liu_tegmark.store import read_scalar_nets
 
     frames = split_grids([read_scalar_nets(p) for p in args.grids], settings_as(args, SplittingSettings))
     write_frames(args.out, frames)
@@ -85,7 +85,7 @@ def tickets_distill(args: argparse.Namespace) -> None:
     from lottery.core.storage import write_frames
     from lottery.liu_tegmark.analysis.distill import distill_frames
     from lottery.liu_tegmark.data import load_regression_data
-    from lottery.liu_tegmark.grids import read_scalar_nets
+    from lottery.liu_tegmark.store import read_scalar_nets
 
     s = settings_of(args)
     frames = distill_frames(read_scalar_nets(args.wide), read_scalar_nets(args.narrow),

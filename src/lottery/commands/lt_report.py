@@ -55,7 +55,7 @@ def probes_tex(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from lottery.core.texmacros import write_tex
-    from lottery.liu_tegmark.report.probes import probes_tex
+    from lottery.liu_tegmark.report.disagreements import probes_tex
 
     s = settings_of(args)
     fits = {Path(p).parent.name: pd.read_csv(p) for p in args.probe_fits}

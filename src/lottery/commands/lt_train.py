@@ -33,8 +33,8 @@ def train_grid(args: argparse.Namespace) -> None:
     """
     from lottery.core.checkpoint import Checkpoint, exit_on_stop
     from lottery.liu_tegmark.data import load_regression_data
-    from lottery.liu_tegmark.grid_job import GridJob, run_grid_job
-    from lottery.liu_tegmark.grids import write_grid
+    from lottery.liu_tegmark.job import GridJob, run_grid_job
+    from lottery.liu_tegmark.store import write_grid
 
     job = GridJob.from_settings(with_runtime(settings_of(args), args), args.target, args.activation, args.width)
     data = load_regression_data(args.data)

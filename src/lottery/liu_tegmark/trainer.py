@@ -36,7 +36,7 @@ log = logging.getLogger("lottery")
 @dataclass(frozen=True)
 class GridTrainSettings:
     """Optimisation settings of one [LT] grid job (config ``scaling.train`` plus the activation);
-    see ``config/schema.yaml`` for each key. [AR]'s are :class:`lottery.arora.train.ImpTrainSettings`."""
+    see ``config/schema.yaml`` for each key. [AR]'s are :class:`lottery.arora.trainer.ImpTrainSettings`."""
 
     steps: int
     lr: float = 1e-2

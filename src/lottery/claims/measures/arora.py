@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lottery.arora.analysis import MODEL_KEYS
+from lottery.arora.analysis.imp import MODEL_KEYS
 from lottery.arora.datasets import MIXTURES
 from lottery.claims.measures.base import Measurement, NotMeasurable, Results, fmt, measure, setting
 from lottery.core.intervals import percentile_interval
@@ -105,7 +105,7 @@ def scoped_pairs(r: Results, config: dict, scope: str) -> pd.DataFrame:
 def dense_curve_bumps(r: Results, config: dict, scope: str, tolerance: float) -> pd.DataFrame:
     """Per panel of the scope (``mixture``: each task and nu over every width; ``images``: the
     real FCN-2 curve), the largest rise of the dense test error with width."""
-    from lottery.arora.analysis import dense_bumps
+    from lottery.arora.analysis.imp import dense_bumps
 
     if scope == "mixture":
         return dense_bumps(_mixtures(_rounds(r), config, min_width=False), ["dataset", "nu"], tolerance)

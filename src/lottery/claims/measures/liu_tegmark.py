@@ -127,7 +127,7 @@ def _lowest_cluster(r: Results) -> pd.DataFrame:
 def lucky_mirror_fraction(r: Results, config: dict, tolerance: float) -> Measurement:
     """Fraction of the lowest-loss cluster's nets whose neurons are a mirror pair (every relative
     asymmetry of w, b, v below ``tolerance``)."""
-    from lottery.liu_tegmark.analysis.algorithms import mirror_asymmetry
+    from lottery.liu_tegmark.analysis.clusters import mirror_asymmetry
 
     lucky = _lowest_cluster(r)
     mirror = [max(mirror_asymmetry(p).values()) < tolerance for p in lucky[list(PARAM_NAMES)].to_numpy()]
@@ -157,7 +157,7 @@ def width_two_clusters(r: Results, config: dict) -> Measurement:
 @measure(sources=("algorithms",), sections=("scaling",))
 def mirror_clusters(r: Results, config: dict, tolerance: float) -> Measurement:
     """(symmetric, asymmetric) clusters: those whose representative net is a mirror pair, and the rest."""
-    from lottery.liu_tegmark.analysis.algorithms import mirror_asymmetry
+    from lottery.liu_tegmark.analysis.clusters import mirror_asymmetry
 
     clusters = r.frame("algorithms", "clusters")
     mirror = sum(max(mirror_asymmetry(p).values()) < tolerance for p in clusters[list(PARAM_NAMES)].to_numpy())
@@ -179,7 +179,7 @@ def histogram_modality(r: Results, config: dict, family: str, want: str, targets
                        width_min: int = 0, width_max: int = 10**9) -> Measurement:
     """Fraction of the (target, width) loss histograms in a width window that are ``want``
     (multimodal: two or more density peaks; unimodal: one), peaks found as in Fig. 2b."""
-    from lottery.liu_tegmark.analysis.algorithms import log_loss_peaks
+    from lottery.liu_tegmark.analysis.clusters import log_loss_peaks
 
     table = _histograms(r, config, family, targets)
     table = table[table["width"].between(width_min, width_max)]

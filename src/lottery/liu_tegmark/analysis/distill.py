@@ -22,7 +22,7 @@ from lottery.liu_tegmark.analysis.tickets import PAIRINGS, R2_METHODS, fit_ticke
 
 if TYPE_CHECKING:
     from lottery.liu_tegmark.data import RegressionData
-    from lottery.liu_tegmark.grids import ScalarNets
+    from lottery.liu_tegmark.store import ScalarNets
 
 
 def distill_pair(

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lottery.core.intervals import percentile_interval
-from lottery.liu_tegmark.grids import converged  # noqa: F401  (analyses and plots import it from here)
+from lottery.liu_tegmark.store import converged  # noqa: F401  (analyses and plots import it from here)
 
 GROUP = ["target", "activation"]
 

@@ -31,7 +31,7 @@ from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.targets import get_target
 
 if TYPE_CHECKING:
-    from lottery.liu_tegmark.grids import ScalarNets
+    from lottery.liu_tegmark.store import ScalarNets
 
 PAIRINGS = ("sign", "perfect")
 R2_METHODS = ("refit", "trained")

@@ -1,8 +1,8 @@
 """[AR] figures (Figs 1-7, S1-S4): dense and sparse double descent, effective parameters,
 calibration. One public function per figure, named by its registry entry (:mod:`lottery.figures`):
 it takes the stored frames (the IMP summary or the calibration data) and, to pick its rows, the
-IMP settings (:class:`~lottery.arora.selection.Selection`), aggregates
-(:mod:`lottery.arora.analysis`) and draws.
+IMP settings (:class:`~lottery.arora.analysis.selection.Selection`), aggregates
+(:mod:`lottery.arora.analysis.imp`) and draws.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import cm, colors
 
-from lottery.arora import selection as pick
-from lottery.arora.analysis import best_rounds, effective_summary, sparse_curves
-from lottery.arora.selection import Selection
+from lottery.arora.analysis import selection as pick
+from lottery.arora.analysis.imp import best_rounds, effective_summary, sparse_curves
+from lottery.arora.analysis.selection import Selection
 from lottery.core import style  # noqa: F401  (the shared rcParams)
 
 KIND_STYLE = {"full": dict(color="tab:red", label="full"), "pruned": dict(color="tab:blue", label="best pruned")}

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lottery.arora import data as mix
-from lottery.arora.analysis import (best_rounds, classwise_reliability, posterior_frames,
+from lottery.arora import mixtures as mix
+from lottery.arora.analysis.imp import (best_rounds, classwise_reliability, posterior_frames,
                                     top_label_reliability)
 from lottery.arora.models import architecture
 from lottery.arora.store import StoredRun

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lottery.arora.calibration import ece, error_rate, log_loss
+from lottery.arora.analysis.calibration import ece, error_rate, log_loss
 
 RUN_KEYS = ["dataset", "arch", "width", "classes"]
 MODEL_KEYS = [*RUN_KEYS, "nu", "repetition"]
@@ -87,7 +87,7 @@ def posterior_gap(predicted_p0: np.ndarray, true_p0: np.ndarray) -> np.ndarray:
 
 def pooled_reliability(prob: np.ndarray, positive: np.ndarray, bins: int) -> pd.DataFrame:
     """Reliability curve of probabilities pooled over models (scikit-learn's calibration_curve)."""
-    from lottery.arora.calibration import reliability
+    from lottery.arora.analysis.calibration import reliability
 
     mean_pred, freq = reliability(np.ravel(prob), np.ravel(positive), bins)
     return pd.DataFrame({"mean_predicted": mean_pred, "observed": freq})
@@ -116,8 +116,8 @@ def posterior_frames(mixture, forward, params: dict, test_p0: dict, y_test: np.n
     and |predicted - true| on fresh samples, every model of each."""
     import torch
 
-    from lottery.arora import data as mix
-    from lottery.arora.train import predict
+    from lottery.arora import mixtures as mix
+    from lottery.arora.trainer import predict
 
     t, line_x = mix.centre_line(mixture, line_points)
     true_line, true_cloud = mix.true_posterior(mixture, line_x), mix.true_posterior(mixture, cloud_x)

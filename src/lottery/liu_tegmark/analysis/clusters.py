@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 if TYPE_CHECKING:
-    from lottery.liu_tegmark.grids import ScalarNets
+    from lottery.liu_tegmark.store import ScalarNets
 
 PARAM_NAMES = ("w1", "w2", "b1", "b2", "v1", "v2", "c")
 CRITERIA = ("hdbscan", "bic", "silhouette")

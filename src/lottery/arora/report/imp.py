@@ -10,11 +10,11 @@ import logging
 import numpy as np
 import pandas as pd
 
-from lottery.arora import selection as pick
-from lottery.arora.analysis import best_rounds, table_one
+from lottery.arora.analysis import selection as pick
+from lottery.arora.analysis.imp import best_rounds, table_one
 from lottery.arora.datasets import DATASETS, MIXTURES, PAPER_IMAGE_SETS, figs2_dataset
 from lottery.arora.models import ARCHITECTURES
-from lottery.arora.selection import Selection
+from lottery.arora.analysis.selection import Selection
 from lottery.core.texmacros import camel, format_number, macro_lines
 
 log = logging.getLogger("lottery")
