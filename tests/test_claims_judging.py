@@ -3,6 +3,7 @@
 comparison (the same model on both sides)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -164,3 +165,23 @@ def test_derived_and_set_up_rows_are_marked() -> None:
     (Measurement(-0.1, "", p_value=0.01), NOT_REPRODUCED)])
 def test_beats_chance(m: Measurement, outcome: str) -> None:
     assert judge({"kind": "beats_chance", "bound": 0, "side": "above", "alpha": 0.05}, m).outcome == outcome
+
+
+def test_a_failing_target_exponent_is_refitted_over_the_other_width_ranges(tmp_path: Path, config: dict) -> None:
+    """Planted: loss ~ N^-0.5 at widths 10-30 and ~ N^-1 beyond; the family fit over 10-50 fails
+    the N^-1 test, and the detail reports the refits (20-50 near 1, 10-30 near 0.5)."""
+    rng = np.random.default_rng(0)
+    widths = [10, 20, 30, 40, 50]
+    median = {w: (w / 10) ** -0.5 if w <= 30 else 3 ** -0.5 * (w / 30) ** -1.0 for w in widths}
+    rows = [dict(target="x3", activation=config["tickets"]["activation"], width=w, seed=s,
+                 train_loss=median[w] * np.exp(rng.normal(0, 0.05)), test_loss=median[w] * np.exp(rng.normal(0, 0.05)),
+                 diverged=False, c=0.0) for w in widths for s in range(40)]
+    write_frames(tmp_path / RESULT_FILES["targets_summary"], {"table": pd.DataFrame(rows)}, table=True)
+    pd.DataFrame([dict(target="x3", activation=config["tickets"]["activation"], range="targets", width_min=10,
+                       width_max=50, n_widths=5, alpha=0.7, prefactor=1.0, alpha_low=0.65, alpha_high=0.75)]
+                 ).to_csv(tmp_path / RESULT_FILES["targets_fits"], index=False)
+    m = _measure("target_exponents_matching", tmp_path, config, targets=["x3"], test="equivalent_one", factor=1.15,
+                 other_ranges=[[30, 50], [10, 30]])
+    assert m.value == 0.0 and "refitted" in m.detail
+    refit = {r: float(a) for r, a in re.findall(r"x3 over N = (\d+-\d+): (-?[\d.]+)", m.detail)}
+    assert abs(refit["30-50"] - 1.0) < 0.1 and abs(refit["10-30"] - 0.5) < 0.1, m.detail
