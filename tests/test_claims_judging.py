@@ -185,3 +185,13 @@ def test_a_failing_target_exponent_is_refitted_over_the_other_width_ranges(tmp_p
     assert m.value == 0.0 and "refitted" in m.detail
     refit = {r: float(a) for r, a in re.findall(r"x3 over N = (\d+-\d+): (-?[\d.]+)", m.detail)}
     assert abs(refit["30-50"] - 1.0) < 0.1 and abs(refit["10-30"] - 0.5) < 0.1, m.detail
+
+
+def test_the_quantile_skewness_reads_the_tails_side_and_ignores_a_few_outliers() -> None:
+    from lottery.claims.measures.liu_tegmark import _quantile_skew
+
+    rng = np.random.default_rng(0)
+    left = -rng.exponential(1.0, 2000)  # a heavy tail towards low values
+    assert _quantile_skew(left) < -0.2 < 0.2 < _quantile_skew(-left)
+    symmetric = np.concatenate([rng.normal(0, 1, 2000), [40.0, 50.0]])  # two outliers
+    assert abs(_quantile_skew(symmetric)) < 0.1

@@ -28,7 +28,9 @@ def _set(config: dict, dotted: str, value) -> None:
 def test_every_file_matches_its_checksum() -> None:
     manifest = verify(BUNDLE)
     assert len(manifest["files"]) > 10
-    assert sum((BUNDLE / f).stat().st_size for f in manifest["files"]) < 60e6, "the bundle must stay small"
+    # The budget of the whole bundle once App. A's parts are all in: ~48 MB before the parts, plus
+    # ~6.6 MB per unary target and ~10-15 MB per product at 1,000 seeds (float grids do not compress).
+    assert sum((BUNDLE / f).stat().st_size for f in manifest["files"]) < 150e6, "the bundle must stay small"
 
 
 def test_the_bundle_config_is_config_paper_less_its_stated_departures() -> None:

@@ -309,14 +309,29 @@ def _target_log_losses(r: Results, target: str, width_min: int) -> dict[str, dic
     return losses
 
 
+def _quantile_skew(x: np.ndarray) -> float:
+    """Bowley's skewness over the 10/50/90% quantiles: the tail's side, blind to a few outliers."""
+    q10, q50, q90 = np.quantile(x, [0.1, 0.5, 0.9])
+    return float((q90 - 2 * q50 + q10) / (q90 - q10)) if q90 > q10 else 0.0
+
+
 @measure(sources=("targets_summary",), sections=("targets/{target}",))
-def log_loss_skewness(r: Results, config: dict, target: str, width_min: int) -> Measurement:
+def log_loss_skewness(r: Results, config: dict, target: str, width_min: int,
+                      other_width_min: int | None = None) -> Measurement:
     """Median over widths from ``width_min`` of the skewness of the target's log10 losses
-    (negative: a heavy tail to the left, towards low losses)."""
-    skews = {w: float(stats.skew(x)) for w, x in _target_log_losses(r, target, width_min)[target].items()}
+    (negative: a heavy tail to the left, towards low losses). The detail also gives, as causes
+    tested, the outlier-proof quantile skewness and both reads over widths from ``other_width_min``."""
+    by_width = _target_log_losses(r, target, min(width_min, other_width_min or width_min))[target]
+    skews = {w: float(stats.skew(x)) for w, x in by_width.items() if w >= width_min}
     value = float(np.median(list(skews.values())))
-    return Measurement(value, f"{target}: {value:+.2f}",
-                       detail=", ".join(f"N={w}: {v:+.2f}" for w, v in skews.items()))
+    detail = ", ".join(f"N={w}: {v:+.2f}" for w, v in skews.items())
+    detail += "; quantile skewness " + ", ".join(f"N={w}: {_quantile_skew(x):+.2f}" for w, x in by_width.items()
+                                                 if w >= width_min)
+    if other_width_min is not None:
+        detail += (f"; over widths from {other_width_min}: median skewness "
+                   f"{np.median([stats.skew(x) for x in by_width.values()]):+.2f}, quantile skewness "
+                   f"{np.median([_quantile_skew(x) for x in by_width.values()]):+.2f}")
+    return Measurement(value, f"{target}: {value:+.2f}", detail=detail)
 
 
 @measure(sources=("targets_summary",), sections=("targets",))
