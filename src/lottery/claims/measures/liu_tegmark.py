@@ -322,15 +322,15 @@ def log_loss_skewness(r: Results, config: dict, target: str, width_min: int,
     (negative: a heavy tail to the left, towards low losses). The detail also gives, as causes
     tested, the outlier-proof quantile skewness and both reads over widths from ``other_width_min``."""
     by_width = _target_log_losses(r, target, min(width_min, other_width_min or width_min))[target]
-    skews = {w: float(stats.skew(x)) for w, x in by_width.items() if w >= width_min}
-    value = float(np.median(list(skews.values())))
-    detail = ", ".join(f"N={w}: {v:+.2f}" for w, v in skews.items())
-    detail += "; quantile skewness " + ", ".join(f"N={w}: {_quantile_skew(x):+.2f}" for w, x in by_width.items()
-                                                 if w >= width_min)
+    reads = {w: (float(stats.skew(x)), _quantile_skew(x)) for w, x in by_width.items()}  # (moments, quantiles)
+    kept = {w: read for w, read in reads.items() if w >= width_min}
+    value = float(np.median([skew for skew, _ in kept.values()]))
+    detail = ", ".join(f"N={w}: {skew:+.2f}" for w, (skew, _) in kept.items())
+    detail += "; quantile skewness " + ", ".join(f"N={w}: {q:+.2f}" for w, (_, q) in kept.items())
     if other_width_min is not None:
-        detail += (f"; over widths from {other_width_min}: median skewness "
-                   f"{np.median([stats.skew(x) for x in by_width.values()]):+.2f}, quantile skewness "
-                   f"{np.median([_quantile_skew(x) for x in by_width.values()]):+.2f}")
+        skews, quantiles = zip(*reads.values())
+        detail += (f"; over widths from {other_width_min}: median skewness {np.median(skews):+.2f}, "
+                   f"quantile skewness {np.median(quantiles):+.2f}")
     return Measurement(value, f"{target}: {value:+.2f}", detail=detail)
 
 
