@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lottery.core.bundle import add_part, make, restore, update, verify
+from lottery.core.bundle import accept_code, add_part, make, restore, update, verify
 from lottery.core.errors import ResultsError
 
 
@@ -64,6 +64,20 @@ def test_a_part_adds_its_files_and_record_and_leaves_the_rest_as_recorded(tmp_pa
     assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
     with pytest.raises(ResultsError, match="already holds a part"):
         add_part(run, bundle, "b-at-scale", ["results/tickets/b/*.h5"], part)
+
+
+def test_accepting_checked_code_records_its_digest_once_and_only_for_parts_trained_with_other_code(tmp_path: Path) -> None:
+    run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
+    make(run, bundle, ["results/**/*"], {})
+    old, new = "0" * 64, "1" * 64
+    for name, digest in (("old-code", old), ("new-code", new)):
+        add_part(run, bundle, name, [], {"training_code": {"command": "train-grid", "sha256": digest}})
+    assert accept_code(bundle, "train-grid", new, "outputs compared") == ["old-code"]
+    parts = verify(bundle)["parts"]
+    assert parts["old-code"]["training_code"]["identical_outputs_checked"] == [new]
+    assert parts["old-code"]["training_code"]["outputs_checks"] == {new: "outputs compared"}
+    assert "identical_outputs_checked" not in parts["new-code"]["training_code"]
+    assert accept_code(bundle, "train-grid", new, "again") == [], "a digest is accepted once"
 
 
 def test_bundle_add_part_names_the_targets_in_the_config_and_records_jobs_and_code(tmp_path: Path) -> None:

@@ -284,7 +284,7 @@ def test_stop_request_saves_after_the_round_and_resumes(tmp_path, caplog):
         run_imp_job(job, checkpoint)
     assert checkpoint.load("anything else") is None and checkpoint.path.exists()
     caplog.set_level("INFO", logger="lottery")
-    resumed = run_imp_job(replace(job, threads=2), Checkpoint(checkpoint.path, every=1))
+    resumed = run_imp_job(replace(job, runtime=replace(job.runtime, threads=2)), Checkpoint(checkpoint.path, every=1))
     assert "resuming from checkpoint at round 1" in caplog.text
     import pandas as pd
 

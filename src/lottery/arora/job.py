@@ -20,9 +20,10 @@ from lottery.arora.datasets import DataSettings, ImageSettings, MixtureSettings,
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks, remaining
 from lottery.arora.tasks import TaskArrays
-from lottery.arora.trainer import ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds, run_imp
+from lottery.arora.trainer import (ImpState, ImpTrainSettings, PruneSettings, RoundRecord, Task, imp_rounds, resume_imp,
+                                   run_imp)
 from lottery.core.checkpoint import Checkpoint, fingerprint
-from lottery.core.devices import resolve_device, resolve_dtype
+from lottery.core.devices import Runtime
 from lottery.core.progress import Progress
 from lottery.core.seeds import seed_address
 
@@ -38,10 +39,8 @@ class ImpJob:
     width: int
     classes: int
     seed: int
-    dtype: str
+    runtime: Runtime
     bins: int
-    device: str
-    threads: int
     repetitions: int
     bias: bool
     train: ImpTrainSettings
@@ -52,9 +51,8 @@ class ImpJob:
     def from_settings(cls, dataset: str, arch: str, width: int, classes: int, s: dict) -> "ImpJob":
         """The job of one rule: its wildcards and its JSON settings (``imp_run_settings`` in imp_helpers.smk)."""
         data = MixtureSettings(**s["mixture"]) if is_mixture(dataset) else ImageSettings(**s["images"])
-        return cls(dataset, arch, width, classes, s["seed"], s["dtype"], s["bins"], s["device"], s["threads"],
-                   s["repetitions"], s["bias"], ImpTrainSettings(**s["train"]),
-                   PruneSettings(**s["prune"]).at_width(width), data)
+        return cls(dataset, arch, width, classes, s["seed"], Runtime.from_settings(s), s["bins"], s["repetitions"],
+                   s["bias"], ImpTrainSettings(**s["train"]), PruneSettings(**s["prune"]).at_width(width), data)
 
     @property
     def keys(self) -> dict[str, object]:
@@ -83,19 +81,11 @@ def _model_table(job: ImpJob, nus: np.ndarray) -> pd.DataFrame:
                          "repetition": np.tile(np.arange(job.repetitions), len(nus)), "group": group})
 
 
-def _resume(checkpoint: Checkpoint | None, key: str, device: torch.device, label: str) -> ImpState | None:
-    saved = checkpoint.load(key) if checkpoint else None
-    if saved is None:
-        return None
-    log.info("%s: resuming from checkpoint at round %d", label, saved["next_round"])
-    return ImpState.from_checkpoint(saved, device)
-
-
 def run_imp_job(job: ImpJob, checkpoint: Checkpoint | None = None) -> ImpRun:
     """Train and prune every model of ``job``; with a ``checkpoint``, save after every round, resume
     a matching saved state, and on a stop request save and raise
     :class:`~lottery.core.checkpoint.Interrupted`. A resumed job's result equals an uninterrupted one."""
-    device, dtype = resolve_device(job.device), resolve_dtype(job.dtype)
+    device, dtype = job.runtime.start()
     arrays = task_arrays(job.dataset, job.data, job.classes, job.seed)
     models = _model_table(job, arrays.nus)
     keys = tuple(job.keys.values())
@@ -106,11 +96,12 @@ def run_imp_job(job: ImpJob, checkpoint: Checkpoint | None = None) -> ImpRun:
     group = t(models["group"].to_numpy(copy=True), torch.long)
     task = Task(t(arrays.x_train), t(arrays.y_train, torch.long), t(arrays.x_test), group)
     key = fingerprint(job, *init.values(), task.x_train, task.y_train, task.x_test) if checkpoint else ""
-    state = _resume(checkpoint, key, device, job.label)
+    state = resume_imp(checkpoint, key, device, lambda: ImpState(0, full_masks(init), init))
+    if state.next_round:
+        log.info("%s: resuming from checkpoint at round %d", job.label, state.next_round)
     train, prune = job.train, job.prune
     log.info("%s: %d models (%d groups x %d repetitions), %d rounds of %d epochs, on %s", job.label, len(models),
              len(arrays.nus), job.repetitions, prune.rounds + 1, train.epochs, device)
-    state = state or ImpState(0, full_masks(init), init)
     progress = Progress(job.label, max(prune.rounds + 1 - state.next_round, 0) * train.epochs, "epochs", interval=0.0)
 
     def log_round(s: ImpState) -> None:

@@ -98,6 +98,14 @@ class ImpState:
                    [record(**r) for r in saved["records"]])
 
 
+def resume_imp(checkpoint: Checkpoint | None, key: str, device: torch.device, fresh: Callable[[], ImpState],
+               record: Callable[..., object] = lambda **r: RoundRecord(**r)) -> ImpState:
+    """The IMP state ``checkpoint`` saved under ``key`` (``next_round > 0``), or ``fresh()`` when it
+    holds none: how every IMP job starts ([AR] jobs and beyond's)."""
+    saved = checkpoint.load(key) if checkpoint else None
+    return fresh() if saved is None else ImpState.from_checkpoint(saved, device, record)
+
+
 Forward = Callable[[Params, torch.Tensor], torch.Tensor]
 
 

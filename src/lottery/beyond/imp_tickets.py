@@ -18,6 +18,7 @@ import pandas as pd
 
 from lottery.beyond.masked_imp import ImpSettings, best_rounds, imp_regression, rounds_frame
 from lottery.core.checkpoint import Checkpoint, fingerprint
+from lottery.core.devices import Runtime
 from lottery.liu_tegmark.activations import get_activation
 from lottery.liu_tegmark.analysis.tickets import effective_tickets, error_correlation, mirror_pairs, split_tickets
 from lottery.liu_tegmark.data import RegressionData
@@ -36,9 +37,7 @@ class TicketImpJob:
     width: int
     seeds: int
     init_seed: int
-    dtype: str
-    device: str
-    threads: int
+    runtime: Runtime
     negative_slope: float
     x_min: float
     x_max: float
@@ -48,9 +47,10 @@ class TicketImpJob:
     @classmethod
     def from_settings(cls, settings: dict, activation: str) -> TicketImpJob:
         """The job from the rule's flat JSON settings and its activation wildcard."""
-        keys = [f.name for f in fields(cls) if f.name not in ("activation", "imp")]
+        keys = [f.name for f in fields(cls) if f.name not in ("activation", "imp", "runtime")]
         imp = ImpSettings(**{f.name: settings[f.name] for f in fields(ImpSettings)})
-        return cls(activation=activation, imp=imp, **{k: settings[k] for k in keys})
+        return cls(activation=activation, imp=imp, runtime=Runtime.from_settings(settings),
+                   **{k: settings[k] for k in keys})
 
 
 def neuron_fates(w: np.ndarray, b: np.ndarray, v: np.ndarray, alive: np.ndarray) -> pd.DataFrame:
@@ -89,8 +89,7 @@ def run_ticket_imp_job(job: TicketImpJob, data: RegressionData,
     Returns frames ``rounds`` (seed, round), ``best`` (per seed: effective parameters and
     effective tickets) and ``neurons`` (:func:`neuron_fates`), each with an ``activation`` column.
     """
-    start = start_grid(data, TARGET, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
-                       job.threads)
+    start = start_grid(data, TARGET, job.activation, job.width, job.seeds, job.init_seed, job.runtime)
     seeds, init, tensors = start.seeds, start.init, start.tensors
     act = get_activation(job.activation)
     key = fingerprint(job, *init.tensors(), *tensors) if checkpoint else ""

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 
 from lottery.arora.pruning import full_masks, remaining
-from lottery.arora.trainer import ImpState, PruneSettings, imp_loop, run_imp
+from lottery.arora.trainer import ImpState, PruneSettings, imp_loop, resume_imp, run_imp
 from lottery.core.checkpoint import Checkpoint
 from lottery.core.progress import Progress
 from lottery.liu_tegmark.nets import NetParams, forward, mse
@@ -113,14 +113,11 @@ def imp_regression(init: NetParams, x_train: torch.Tensor, y_train: torch.Tensor
     device = init.w.device
     key = f"{key}:imp-loop-state" if key else key  # the state's layout is part of what a checkpoint must match
     progress = Progress(f"IMP {init.seeds} nets x width {init.width}", (settings.rounds + 1) * settings.steps, "steps")
-    saved = checkpoint.load(key) if checkpoint else None
-    if saved is not None:
-        state = ImpState.from_checkpoint(saved, device, record=dict)
+    fresh = lambda: ImpState(0, full_masks({"w": init.w, "v": init.v}), dict(zip("wbvc", init.tensors())))  # noqa: E731
+    state = resume_imp(checkpoint, key, device, fresh, record=dict)
+    if state.next_round:
         progress.advance(state.next_round * settings.steps,
                          f"resumed from {checkpoint.path} after round {state.next_round - 1}", force=True)
-    else:
-        start = dict(zip("wbvc", init.tensors()))
-        state = ImpState(0, full_masks({"w": init.w, "v": init.v}), start)
     prune = PruneSettings(settings.fraction, settings.rounds, settings.rewind_step)
 
     def train_round(start: dict, masks: Masks, r: int, snapshot_step: int, first_step: int) -> tuple:

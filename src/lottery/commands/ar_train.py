@@ -16,15 +16,12 @@ def imp_run(args: argparse.Namespace) -> None:
     Checkpointed after every round next to the output (``OUT.ckpt``); on SIGTERM the job saves,
     stops and exits with status 143, and a rerun resumes it with identical results.
     """
-    import torch
-
     from lottery.arora.job import ImpJob, run_imp_job
     from lottery.arora.store import write_run
     from lottery.core.checkpoint import Checkpoint, exit_on_stop
 
     settings = with_runtime(settings_of(args), args)
     job = ImpJob.from_settings(args.dataset, args.arch, args.width, args.classes, settings)
-    torch.set_num_threads(job.threads)
     checkpoint = Checkpoint(Path(f"{args.out}.ckpt"), every=1)
     with exit_on_stop(checkpoint, job.label):
         run = run_imp_job(job, checkpoint)

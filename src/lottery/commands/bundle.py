@@ -132,6 +132,19 @@ def bundle_add_part(args: argparse.Namespace) -> None:
              len(jobs), sum(jobs.values()), len(manifest["files"]))
 
 
+@command("bundle-accept-code", ("--bundle", REQ), ("--outputs-check", REQ))
+def bundle_accept_code(args: argparse.Namespace) -> None:
+    """Accept today's training code for every part trained with other code, once --outputs-check says
+    how the test-config training outputs of the part's accepted code and of today's were found
+    identical by value (python -m lottery compare-runs): today's digest joins the part's
+    identical_outputs_checked, with the check."""
+    from lottery.core.bundle import accept_code
+    from lottery.core.code_deps import code_digest
+
+    accepted = accept_code(Path(args.bundle), "train-grid", code_digest("train-grid"), args.outputs_check)
+    log.info("bundle %s: today's training code accepted for parts %s", args.bundle, ", ".join(accepted) or "(none)")
+
+
 @command("compare-runs", ("--a", REQ), ("--b", REQ), ("--pattern", {"default": "results/**/*.h5"}))
 def compare_runs(args: argparse.Namespace) -> None:
     """Compare two runs' HDF5 results (--pattern) by value; fails naming each difference. The check

@@ -127,3 +127,19 @@ def add_part(run: Path, bundle: Path, name: str, patterns: list[str], part: dict
         "parts": {**parts, name: {**part, "files": sorted(f for f in files if f not in (documents or {}))}},
         "wall_time_s": {**manifest.get("wall_time_s", {}), **part.get("wall_time_s", {})},
     })
+
+
+def accept_code(bundle: Path, command: str, digest: str, check: str) -> list[str]:
+    """Record ``digest`` of ``command``'s code as accepted, by ``check``, for every part trained
+    with other code of it; the parts' names. Their files stay as they are."""
+    manifest = verify(bundle)
+    accepted = []
+    for name, part in manifest.get("parts", {}).items():
+        code = part["training_code"]
+        if code["command"] != command or digest in {code["sha256"], *code.get("identical_outputs_checked", [])}:
+            continue
+        code["identical_outputs_checked"] = [*code.get("identical_outputs_checked", []), digest]
+        code["outputs_checks"] = {**code.get("outputs_checks", {}), digest: check}
+        accepted.append(name)
+    _write(bundle, manifest)
+    return accepted

@@ -38,11 +38,17 @@ class Interrupted(RuntimeError):
 RUNTIME_FIELDS = ("device", "threads")
 
 
+def _results_only(value: object) -> object:
+    """``value`` with the runtime fields left out at every depth, keys sorted."""
+    if isinstance(value, dict):
+        return sorted((k, _results_only(v)) for k, v in value.items() if k not in RUNTIME_FIELDS)
+    return value
+
+
 def fingerprint(settings: object, *tensors: torch.Tensor) -> str:
     """Hash of a settings dataclass (less its runtime fields) and tensors: equal exactly when a
     resume is valid."""
-    results = {k: v for k, v in asdict(settings).items() if k not in RUNTIME_FIELDS}
-    h = hashlib.sha256(repr(sorted(results.items())).encode())
+    h = hashlib.sha256(repr(_results_only(asdict(settings))).encode())
     for t in tensors:
         h.update(str((t.dtype, tuple(t.shape))).encode())
         h.update(t.detach().cpu().contiguous().numpy().tobytes())

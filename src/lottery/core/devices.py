@@ -1,8 +1,9 @@
-"""Choosing the torch device and dtype named in the config."""
+"""Where and how a training job runs: the torch device, dtype and CPU threads named in the config."""
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 
 import torch
 
@@ -39,3 +40,23 @@ def resolve_dtype(name: str) -> torch.dtype:
         return DTYPES[name]
     except KeyError:
         raise ValueError(f"dtype {name!r} is not one of {sorted(DTYPES)}") from None
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The runtime of every training job ([LT] grids, [AR] IMP, beyond's IMP): config ``device``,
+    the job's ``dtype`` and Snakemake's ``{threads}``. Device and threads change only speed
+    (a checkpoint resumes under others); dtype changes results."""
+
+    device: str
+    dtype: str
+    threads: int
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Runtime":
+        return cls(settings["device"], settings["dtype"], settings["threads"])
+
+    def start(self) -> tuple[torch.device, torch.dtype]:
+        """Give torch the job's CPU threads; the job's resolved device and dtype."""
+        torch.set_num_threads(self.threads)
+        return resolve_device(self.device), resolve_dtype(self.dtype)

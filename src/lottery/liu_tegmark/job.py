@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from lottery.core.checkpoint import Checkpoint
-from lottery.core.devices import resolve_device, resolve_dtype
+from lottery.core.devices import Runtime
 from lottery.core.seeds import seed_address
 from lottery.liu_tegmark.data import RegressionData
 from lottery.liu_tegmark.nets import NetParams, init_params
@@ -32,9 +32,7 @@ class GridJob:
     width: int
     seeds: int
     init_seed: int
-    dtype: str
-    device: str
-    threads: int
+    runtime: Runtime
     train: GridTrainSettings
     checkpoint_every: int
 
@@ -45,8 +43,7 @@ class GridJob:
         every = train.pop("checkpoint_every")
         return cls(
             target=target, activation=activation, width=width, seeds=settings["seeds"],
-            init_seed=settings["init_seed"], dtype=settings["dtype"], device=settings["device"],
-            threads=settings["threads"], checkpoint_every=every,
+            init_seed=settings["init_seed"], runtime=Runtime.from_settings(settings), checkpoint_every=every,
             train=GridTrainSettings(activation=activation, negative_slope=settings["negative_slope"],
                                     data_seed=settings["data_seed"], **train),
         )
@@ -70,11 +67,10 @@ class GridStart:
 
 
 def start_grid(data: RegressionData, target: str, activation: str, width: int, seeds: int, init_seed: int,
-               dtype: str, device: str, threads: int) -> GridStart:
+               runtime: Runtime) -> GridStart:
     """Seeds 0..seeds-1 of a grid initialised at their seed addresses, the one place that maps a
     net to its initialisation (other studies of the grid's nets call it to start from the same nets)."""
-    torch.set_num_threads(threads)
-    device_, dtype_ = resolve_device(device), resolve_dtype(dtype)
+    device_, dtype_ = runtime.start()
     numbers = np.arange(seeds)
     addresses = [seed_address(init_seed, target, activation, width, int(k)) for k in numbers]
     init = init_params(addresses, width, data.dim, dtype_).map(lambda t: t.to(device_))
@@ -91,8 +87,7 @@ def run_grid_job(
     With a ``checkpoint``, a stop request saves and raises :class:`~lottery.core.checkpoint.Interrupted`,
     and a rerun resumes bit-identically.
     """
-    start = start_grid(data, job.target, job.activation, job.width, job.seeds, job.init_seed, job.dtype, job.device,
-                       job.threads)
-    log.info("%s: %d seeds, %d steps, %s on %s", job.label, len(start.seeds), job.train.steps, job.dtype,
+    start = start_grid(data, job.target, job.activation, job.width, job.seeds, job.init_seed, job.runtime)
+    log.info("%s: %d seeds, %d steps, %s on %s", job.label, len(start.seeds), job.train.steps, job.runtime.dtype,
              start.init.w.device)
     return start.seeds, train_grid(start.init, *start.tensors, job.train, job.label, checkpoint)
