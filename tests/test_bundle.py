@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lottery.core.bundle import accept_code, add_part, make, restore, update, verify
+from lottery.core.bundle import accept_code, add_part, make, restore, retrain_section, update, verify
 from lottery.core.errors import ResultsError
 
 
@@ -64,6 +64,29 @@ def test_a_part_adds_its_files_and_record_and_leaves_the_rest_as_recorded(tmp_pa
     assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
     with pytest.raises(ResultsError, match="already holds a part"):
         add_part(run, bundle, "b-at-scale", ["results/tickets/b/*.h5"], part)
+
+
+def test_a_retrained_section_replaces_its_files_config_times_and_departure_and_nothing_else(tmp_path: Path) -> None:
+    run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
+    (run / "results" / "imp").mkdir()
+    (run / "results" / "imp" / "summary.h5").write_text("old protocol")
+    bundle.mkdir()
+    (bundle / "config.yaml").write_text("imp: {momentum: 0.9}\n")
+    before = make(run, bundle, ["results/**/*"], {
+        "config": "config.yaml", "documents": ["config.yaml"], "wall_time_s": {"imp/runs/a": 5.0, "grids/x": 3.0},
+        "overrides": {"imp": {"value": {"momentum": 0.9}, "reason": "old"}, "grids": {"value": 1, "reason": "r"}}})
+    (run / "results" / "imp" / "summary.h5").write_text("the paper's protocol")
+    (run / "results" / "grids" / "a.h5").write_text("retrained, not in the section")
+    after = retrain_section(run, bundle, "imp", ["results/imp/*.h5"], "imp: {momentum: 0.0}\n",
+                            {"imp/runs/b": 9.0}, {"reason": "protocol"}, {"value": {"momentum": 0.0}, "reason": "new"})
+    assert (bundle / "results" / "imp" / "summary.h5").read_text() == "the paper's protocol"
+    assert (bundle / "results" / "grids" / "a.h5").read_text() == "grid"
+    assert after["files"]["results/grids/a.h5"] == before["files"]["results/grids/a.h5"]
+    assert after["wall_time_s"] == {"grids/x": 3.0, "imp/runs/b": 9.0}, "the old protocol's imp times go"
+    assert after["overrides"] == {"imp": {"value": {"momentum": 0.0}, "reason": "new"},
+                                  "grids": {"value": 1, "reason": "r"}}
+    assert after["sections"]["imp"] == {"reason": "protocol", "files": ["results/imp/summary.h5"]}
+    assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
 
 
 def test_accepting_checked_code_records_its_digest_once_and_only_for_parts_trained_with_other_code(tmp_path: Path) -> None:

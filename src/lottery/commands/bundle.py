@@ -132,6 +132,43 @@ def bundle_add_part(args: argparse.Namespace) -> None:
              len(jobs), sum(jobs.values()), len(manifest["files"]))
 
 
+@command("bundle-retrain-section", ("--run", REQ), ("--bundle", REQ), ("--section", REQ), ("--config", REQ),
+         ("--patterns", {"nargs": "+", "required": True}), ("--reason", REQ), ("--trained-at", {"default": "HEAD"}))
+def bundle_retrain_section(args: argparse.Namespace) -> None:
+    """Replace the bundle's results of one config section (e.g. imp) by those of --run, a build
+    restored from the bundle and retrained with --config, which may differ from the bundle's
+    config in that section only: the files matching --patterns, the config, the stated departure
+    of the section (overrides) with --reason, and the section's jobs' wall times (from --run's
+    benchmarks/SECTION/), commit and machine."""
+    import subprocess
+
+    import yaml
+
+    from lottery.core.benchmarks import collect
+    from lottery.core.bundle import retrain_section
+    from lottery.core.code_deps import ROOT
+
+    run, bundle = Path(args.run), Path(args.bundle)
+    old = yaml.safe_load((bundle / "config.yaml").read_text())
+    new = yaml.safe_load(Path(args.config).read_text())
+    changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k) and k != args.section)
+    if changed:
+        raise ResultsError(f"{args.config} differs from the bundle's config outside {args.section}: {changed}")
+    bench = collect(run / "benchmarks" / args.section)
+    if bench.empty:
+        raise ResultsError(f"no job benchmarks under {run / 'benchmarks' / args.section}: "
+                           "was the section retrained there?")
+    jobs = {f"{args.section}/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])}
+    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.trained_at], capture_output=True,
+                         text=True).stdout.strip()
+    record = {"reason": args.reason, "commit": rev, "machine": _machine(), "jobs": len(jobs),
+              "job_wall_time_s": round(sum(jobs.values()), 1)}
+    retrain_section(run, bundle, args.section, args.patterns, yaml.safe_dump(new, sort_keys=False), jobs, record,
+                    {"value": new[args.section], "reason": args.reason})
+    log.info("bundle %s: section %s retrained (%d jobs, %.0f s of job time)", bundle, args.section, len(jobs),
+             record["job_wall_time_s"])
+
+
 @command("bundle-accept-code", ("--bundle", REQ), ("--outputs-check", REQ))
 def bundle_accept_code(args: argparse.Namespace) -> None:
     """Accept today's training code for every part trained with other code, once --outputs-check says

@@ -129,6 +129,29 @@ def add_part(run: Path, bundle: Path, name: str, patterns: list[str], part: dict
     })
 
 
+def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], config_text: str,
+                    wall_time_s: dict[str, float], record: dict, departure: dict) -> dict:
+    """Replace one config section's results by a retraining of it (say, [AR] at the paper's
+    protocol) in ``run``, a build restored from the bundle: the files matching ``patterns``, the
+    bundle's config (``config_text``, differing in that section only), the section's stated
+    departure (``overrides[section]``), its job wall times (every old ``section/...`` time goes)
+    and ``record`` (why, commit, machine) under ``sections[section]``. Everything else stays as
+    recorded."""
+    manifest = verify(bundle)
+    copied = _copy(run, bundle, patterns)
+    (bundle / manifest["config"]).write_text(config_text)
+    files = checksums(bundle, [*copied, bundle / manifest["config"]])
+    kept = {job: s for job, s in manifest.get("wall_time_s", {}).items() if not job.startswith(f"{section}/")}
+    return _write(bundle, {
+        **manifest,
+        "files": {**manifest["files"], **files},
+        "overrides": {**manifest.get("overrides", {}), section: departure},
+        "sections": {**manifest.get("sections", {}),
+                     section: {**record, "files": sorted(set(files) - {manifest["config"]})}},
+        "wall_time_s": {**kept, **wall_time_s},
+    })
+
+
 def accept_code(bundle: Path, command: str, digest: str, check: str) -> list[str]:
     """Record ``digest`` of ``command``'s code as accepted, by ``check``, for every part trained
     with other code of it; the parts' names. Their files stay as they are."""
