@@ -7,7 +7,8 @@
 #   bash run.sh lock                        re-resolve envs/requirements.lock after editing pyproject.toml
 # Installs the pinned dependencies (envs/requirements.lock) and the package into .venv, and
 # with apt-get, when missing and we are root: TeX (latexmk, texlive) and poppler-utils; the
-# real Fashion-MNIST (the shipped configs' real images); headless Chromium (the report test).
+# real Fashion-MNIST (the shipped configs' real images); headless Chromium (the report test) and
+# SLURM with munge (the cluster-profile test).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,6 +45,13 @@ install_chromium() {
     command -v chromium >/dev/null || apt_install chromium chromium
 }
 
+install_slurm() {
+    # For the SLURM profile's test (a one-node cluster on localhost); it needs root, and without
+    # it that test skips, so a user without root is not stopped here.
+    [ "$(id -u)" -eq 0 ] || return 0
+    command -v slurmctld >/dev/null || [ -x /usr/sbin/slurmctld ] || apt_install "slurmctld" slurm-wlm munge
+}
+
 install_python() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install -q -r envs/requirements.lock
@@ -66,6 +74,7 @@ case "$mode" in
         # No test reads it, but the shipped configs name it: their dry-run tests validate them.
         install_fashion_mnist
         install_chromium
+        install_slurm
         install_python
         exec python -m pytest "$@"
         ;;

@@ -44,7 +44,8 @@ def pilot_rows(run_dir: Path, tolerance: float, interpolates: float) -> list[dic
     dense = rounds[rounds["round"] == 0]
     out = []
     for dataset, g in pairs.groupby("dataset"):
-        widest = dense[(dense["dataset"] == dataset) & (dense["width"] == dense["width"].max())]
+        mine = dense[dense["dataset"] == dataset]
+        widest = mine[mine["width"] == mine["width"].max()]
         per_nu = g.groupby("nu").agg(dense_error=("test_error_full", "mean"),
                                      pruned_error=("test_error_pruned", "mean"),
                                      effective_params=("effective_params", "median"))

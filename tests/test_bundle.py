@@ -74,7 +74,8 @@ def test_a_retrained_section_replaces_its_files_config_times_and_departure_and_n
     (bundle / "config.yaml").write_text("imp: {momentum: 0.9}\n")
     before = make(run, bundle, ["results/**/*"], {
         "config": "config.yaml", "documents": ["config.yaml"], "wall_time_s": {"imp/runs/a": 5.0, "grids/x": 3.0},
-        "overrides": {"imp": {"value": {"momentum": 0.9}, "reason": "old"}, "grids": {"value": 1, "reason": "r"}}})
+        "overrides": {"imp": {"value": {"momentum": 0.9}, "reason": "old"}, "grids": {"value": 1, "reason": "r"}},
+        "remade": {"results/imp/summary.h5": "remade once", "results/grids/a.h5": "kept"}})
     (run / "results" / "imp" / "summary.h5").write_text("the paper's protocol")
     (run / "results" / "grids" / "a.h5").write_text("retrained, not in the section")
     after = retrain_section(run, bundle, "imp", ["results/imp/*.h5"], "imp: {momentum: 0.0}\n",
@@ -86,6 +87,7 @@ def test_a_retrained_section_replaces_its_files_config_times_and_departure_and_n
     assert after["overrides"] == {"imp": {"value": {"momentum": 0.0}, "reason": "new"},
                                   "grids": {"value": 1, "reason": "r"}}
     assert after["sections"]["imp"] == {"reason": "protocol", "files": ["results/imp/summary.h5"]}
+    assert after["remade"] == {"results/grids/a.h5": "kept"}, "notes on replaced files go"
     assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
 
 

@@ -134,16 +134,19 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     """Replace one config section's results by a retraining of it (say, [AR] at the paper's
     protocol) in ``run``, a build restored from the bundle: the files matching ``patterns``, the
     bundle's config (``config_text``, differing in that section only), the section's stated
-    departure (``overrides[section]``), its job wall times (every old ``section/...`` time goes)
-    and ``record`` (why, commit, machine) under ``sections[section]``. Everything else stays as
-    recorded."""
+    departure (``overrides[section]``), its job wall times (every old ``section/...`` time goes,
+    as do the notes on how replaced files were remade) and ``record`` (why, commit, machine) under
+    ``sections[section]``. Everything else stays as recorded."""
     manifest = verify(bundle)
     copied = _copy(run, bundle, patterns)
     (bundle / manifest["config"]).write_text(config_text)
     files = checksums(bundle, [*copied, bundle / manifest["config"]])
     kept = {job: s for job, s in manifest.get("wall_time_s", {}).items() if not job.startswith(f"{section}/")}
+    remade = {what: how for what, how in manifest.get("remade", {}).items()  # notes on the replaced files go
+              if not any(f in what.split(", ") for f in files)}
     return _write(bundle, {
         **manifest,
+        "remade": remade,
         "files": {**manifest["files"], **files},
         "overrides": {**manifest.get("overrides", {}), section: departure},
         "sections": {**manifest.get("sections", {}),

@@ -7,7 +7,6 @@ the same equal-width confidence bins and is vectorised over models.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.calibration import calibration_curve
 
 
 def confidence_bins(confidence: np.ndarray, bins: int) -> np.ndarray:
@@ -48,6 +47,8 @@ def log_loss(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def reliability(prob: np.ndarray, positive: np.ndarray, bins: int = 15) -> tuple[np.ndarray, np.ndarray]:
     """Observed frequency vs mean predicted probability per non-empty bin (scikit-learn)."""
+    from sklearn.calibration import calibration_curve  # 1 s to import: only the reliability figures need it
+
     freq, mean_pred = calibration_curve(np.asarray(positive).astype(int), np.clip(prob, 0, 1), n_bins=bins,
                                         strategy="uniform")
     return mean_pred, freq
