@@ -64,14 +64,6 @@ def test_config_args(repo: Path) -> list[str]:
     return ["--configfile", str(repo / "config" / "test.yaml"), "--cores", "2", *FAST_SCHEDULING]
 
 
-def run_test_config(workdir: Path, repo: Path) -> Path:
-    """Run the whole DAG of config/test.yaml of ``repo`` in ``workdir``, with fixed PDF timestamps."""
-    done = run_snakemake(workdir, *test_config_args(repo), env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}, repo=repo)
-    if done.returncode != 0:
-        pytest.fail(f"test-config DAG failed:\n{done.stdout[-4000:]}\n{done.stderr[-6000:]}")
-    return workdir
-
-
 @dataclass
 class BackgroundRun:
     """A complete run of the test config started in the background: its working directory, its
@@ -198,4 +190,6 @@ def second_test_config_run(tmp_path_factory: pytest.TempPathFactory, test_config
     """A second clean run of config/test.yaml: the SLURM run where SLURM can run, else a local one."""
     if slurm_run is not None:
         return slurm_run.result()[0]
-    return run_test_config(tmp_path_factory.mktemp("second_run"), test_config_repo)
+    second = BackgroundRun.start("the second test-config DAG", tmp_path_factory.mktemp("second_run"),
+                                 test_config_args(test_config_repo), {}, test_config_repo)
+    return second.result()[0]

@@ -71,6 +71,15 @@ def _training_code_changed(since: str, command: str) -> bool:
     return diff.returncode == 1
 
 
+def _commit(ref: str) -> str:
+    """The full hash of commit ``ref`` of this repository (the commit a part or section was trained at)."""
+    import subprocess
+
+    from lottery.core.code_deps import ROOT
+
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", ref], capture_output=True, text=True).stdout.strip()
+
+
 def _machine() -> dict:
     import os
     import platform
@@ -93,13 +102,12 @@ def bundle_add_part(args: argparse.Namespace) -> None:
     paper-scale grids the bundle already holds as scaling grids (x^2). --outputs-check: required
     when the training code changed since --trained-at: how its test-config outputs were found
     identical to today's (python -m lottery compare-runs)."""
-    import subprocess
 
     import yaml
 
     from lottery.core.benchmarks import collect
     from lottery.core.bundle import add_part
-    from lottery.core.code_deps import ROOT, code_digest
+    from lottery.core.code_deps import code_digest
     from lottery.core.config import validate_config
     from lottery.liu_tegmark.target_scale import target_grid, with_paper_scale
 
@@ -117,8 +125,7 @@ def bundle_add_part(args: argparse.Namespace) -> None:
     jobs = {f"tickets/{args.family}/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])
             if job.split("/")[0] in args.targets}
     scale = target_grid(validate_config(config, args.schema)["tickets"][args.family], args.targets[0])
-    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.trained_at], capture_output=True,
-                         text=True).stdout.strip()
+    rev = _commit(args.trained_at)
     part = {"family": args.family, "targets": args.targets, "reused": args.reused, "seeds": scale["seeds"],
             "steps": scale["train"]["steps"], "wall_time_s": jobs, "commit": rev, "machine": _machine(),
             "training_code": {"command": "train-grid", "sha256": code_digest("train-grid"),
@@ -140,13 +147,11 @@ def bundle_retrain_section(args: argparse.Namespace) -> None:
     config in that section only: the files matching --patterns, the config, the stated departure
     of the section (overrides) with --reason, and the section's jobs' wall times (from --run's
     benchmarks/SECTION/), commit and machine."""
-    import subprocess
 
     import yaml
 
     from lottery.core.benchmarks import collect
     from lottery.core.bundle import retrain_section
-    from lottery.core.code_deps import ROOT
 
     run, bundle = Path(args.run), Path(args.bundle)
     old = yaml.safe_load((bundle / "config.yaml").read_text())
@@ -159,8 +164,7 @@ def bundle_retrain_section(args: argparse.Namespace) -> None:
         raise ResultsError(f"no job benchmarks under {run / 'benchmarks' / args.section}: "
                            "was the section retrained there?")
     jobs = {f"{args.section}/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])}
-    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.trained_at], capture_output=True,
-                         text=True).stdout.strip()
+    rev = _commit(args.trained_at)
     record = {"reason": args.reason, "commit": rev, "machine": _machine(), "jobs": len(jobs),
               "job_wall_time_s": round(sum(jobs.values()), 1)}
     retrain_section(run, bundle, args.section, args.patterns, yaml.safe_dump(new, sort_keys=False), jobs, record,
