@@ -210,6 +210,11 @@ FIGURES: dict[str, Figure] = _registry(
            "IMP on x^2 nets against their independent tickets", f"{BEYOND_PLOTS}:plot_imp_tickets",
            (Source("beyond/imp_tickets.h5", ("rounds", "best", "pairs")),)),
     # Claims of both papers and the causes of the disagreements, each tested by a run
+    Figure("ar_ladder", "beyond", "fig_ar_ladder", "figures/ar_ladder_scale", "imp",
+           "scale ladder: the [AR] claims the training-set size decides, judged at three sizes",
+           "lottery.claims.plots:plot_ladder", (Source("imp/ladder/verdicts.csv"),)),
+    Figure("ar_table_ladder", "beyond", "claims_ladder", "paper/generated/imp_ladder_table", "imp",
+           "scale ladder: our value and verdict of each claim at each training-set size"),
     Figure("claims_map", "beyond", "fig_claims_map", "figures/claims_map_verdicts", "claims",
            "verdict map: every claim by paper and section, coloured by verdict", "lottery.claims.plots:plot_verdict_map",
            (Source("claims/claims.csv", keep_na=False),)),

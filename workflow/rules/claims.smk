@@ -27,4 +27,30 @@ rule claims:
         "--csv {output.csv:q} 2> {log:q}"
 
 
-PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros]
+rule claims_ladder:
+    """The scale ladder: the claims the training-set size decides, judged at each rung as the
+    claims rule judges the run (the figure of it: registry entry ar_ladder)."""
+    input:
+        summaries=[f"{rung}/imp/summary.h5" for rung in IMP_LADDER_RUNGS.values()],
+        calibrations=[f"{rung}/imp/calibration.h5" for rung in IMP_LADDER_RUNGS.values()],
+        code=code("claims-ladder"),
+    output:
+        csv="results/imp/ladder/verdicts.csv",
+        table="paper/generated/imp_ladder_table.tex",
+        sentences="paper/generated/imp_ladder_sentences.tex",
+    conda:
+        ENV
+    log:
+        "logs/claims/ladder.log",
+    params:
+        sizes=list(IMP_LADDER_RUNGS),
+        rungs=list(IMP_LADDER_RUNGS.values()),
+        settings=settings(imp=config["imp"]),
+    shell:
+        "python -m lottery claims-ladder --sizes {params.sizes} --rungs {params.rungs:q} "
+        "--config-json {params.settings:q} --csv {output.csv:q} --table-tex {output.table:q} "
+        "--sentences-tex {output.sentences:q} 2> {log:q}"
+
+
+PAPER_INPUTS += [rules.claims.output.table, rules.claims.output.macros, rules.claims_ladder.output.table,
+                 rules.claims_ladder.output.sentences]

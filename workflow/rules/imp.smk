@@ -42,6 +42,17 @@ use rule imp_run as imp_run_figs3 with:
         settings=lambda wildcards: imp_run_settings(wildcards, "figs3"),
 
 
+use rule imp_run as imp_run_ladder with:
+    output:
+        "results/imp/ladder/N{n_train}/runs/{dataset}_{arch}_W{width}_C{classes}.h5",
+    log:
+        "logs/imp/ladder/N{n_train}/{dataset}_{arch}_W{width}_C{classes}.log",
+    benchmark:
+        "benchmarks/imp/ladder/N{n_train}/{dataset}_{arch}_W{width}_C{classes}.tsv"
+    params:
+        settings=lambda wildcards: imp_run_settings(wildcards, "ladder"),
+
+
 rule imp_summary:
     """Every IMP round and each trajectory's best pruned model (effective parameters)."""
     input:
@@ -84,6 +95,27 @@ rule imp_calibration:
     shell:
         "python -m lottery imp-calibration --mixture-runs {input.mixture:q} --real-runs {input.real:q} "
         "--settings {params.settings:q} --out {output:q} 2> {log:q}"
+
+
+rule imp_ladder_rung:
+    """One rung of the scale ladder: its runs' summary and Fig 5 data at Fig 5's nu, laid out as a run's."""
+    input:
+        runs=lambda wildcards: IMP_LADDER_RUNS[int(wildcards.n_train)],
+        code=code("imp-ladder-rung"),
+    output:
+        summary="results/imp/ladder/N{n_train}/imp/summary.h5",
+        calibration="results/imp/ladder/N{n_train}/imp/calibration.h5",
+    conda:
+        ENV
+    log:
+        "logs/imp/ladder/N{n_train}/rung.log",
+    wildcard_constraints:
+        n_train=r"\d+",
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-ladder-rung --runs {input.runs:q} --settings {params.settings:q} "
+        "--summary {output.summary:q} --calibration {output.calibration:q} 2> {log:q}"
 
 
 rule imp_tex:

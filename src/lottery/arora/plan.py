@@ -12,17 +12,20 @@ from lottery.arora.datasets import MIXTURES, figs2_dataset, real_datasets
 @dataclass(frozen=True, order=True)
 class Run:
     """One IMP job: every (nu, repetition) model of one data set, start architecture, width and
-    number of classes; ``study`` is ``runs``, or ``figs3`` for Fig S3's runs of their own."""
+    number of classes; ``study`` is ``runs``, ``figs3`` for Fig S3's runs of their own, or
+    ``ladder`` for a scale-ladder run of ``n_train`` training points (Fig 5's nu only)."""
 
     dataset: str
     arch: str
     width: int
     classes: int
     study: str = "runs"
+    n_train: int = 0
 
     @property
     def path(self) -> str:
-        return f"results/imp/{self.study}/{self.dataset}_{self.arch}_W{self.width}_C{self.classes}.h5"
+        study = f"ladder/N{self.n_train}/runs" if self.study == "ladder" else self.study
+        return f"results/imp/{study}/{self.dataset}_{self.arch}_W{self.width}_C{self.classes}.h5"
 
 
 def _mixture(imp: dict) -> list[Run]:
@@ -55,6 +58,16 @@ def figure_runs(imp: dict) -> dict[str, list[Run]]:
     return {name: list(dict.fromkeys(runs)) for name, runs in out.items()}
 
 
+def ladder_runs(imp: dict) -> dict[int, list[Run]]:
+    """The scale ladder's runs by training-set size: each mixture's Fig 5 start model (calibration
+    width) at each size of ``imp.mixture.ladder_sizes``; the size the section trains anyway reuses
+    its run (the ladder reads only Fig 5's nu from it)."""
+    mix = imp["mixture"]
+    return {n: [Run(t, "fcn2", mix["calibration_width"], 2) if n == mix["n_train"]
+                else Run(t, "fcn2", mix["calibration_width"], 2, "ladder", n) for t in MIXTURES]
+            for n in mix["ladder_sizes"]}
+
+
 def summary_runs(imp: dict) -> list[Run]:
     """Every run the IMP summary holds: the mixture runs in config order, then the real-data runs
     of every figure but Fig S3 (whose runs stay apart), sorted by path."""
@@ -77,6 +90,8 @@ def job_settings(imp: dict, run: Run) -> dict:
         task = mix[run.dataset]
         data = {**{k: mix[k] for k in ("dim", "n_train", "n_test")},
                 **{k: task[k] for k in ("nus", "noise", "test_noise")}}
+        if run.study == "ladder":
+            data = {**data, "n_train": run.n_train, "nus": task["figure_nus"][:1]}
         return {**base, "repetitions": mix["repetitions"], "bias": mix["bias"], "train": mix["train"],
                 "prune": mix["prune"], "mixture": data}
     img = imp["images"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from lottery.arora.datasets import MIXTURES
 from lottery.claims.decidability import DECIDERS, undecided
-from lottery.claims.measures import MEASURES, NotMeasurable, Results, ResultsDir
+from lottery.claims.measures import MEASURES, Measurement, NotMeasurable, Results, ResultsDir
 from lottery.claims.preconditions import PRECONDITION_SOURCES, unmet
 from lottery.claims.registry import Claim
 from lottery.claims.scale import row_scale
@@ -33,6 +33,13 @@ def causes_tested(claim: Claim, config: dict) -> str:
 
 def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: list[str]) -> dict:
     """One claim's row of the claims table."""
+    return judged_claim(claim, directory, config, datasets)[0]
+
+
+def judged_claim(claim: Claim, directory: ResultsDir, config: dict,
+                 datasets: list[str]) -> tuple[dict, Measurement | None]:
+    """One claim's row of the claims table, and our measurement behind it (None where the claim
+    is not tested or the run cannot give the value)."""
     m = MEASURES[claim.measure]
     sources = m.sources + tuple(s for req in claim.requires for s in PRECONDITION_SOURCES.get(req["kind"], ())) \
         + tuple(s for cond in claim.decides for s in DECIDERS[cond["kind"]].sources)
@@ -45,7 +52,7 @@ def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: lis
            "derived_from": claim.derived_from, "ours": "", "detail": ""}
     reason = unmet(claim.requires, config, results)
     if reason:
-        return {**row, "verdict": NOT_TESTED, "reason": reason}
+        return {**row, "verdict": NOT_TESTED, "reason": reason}, None
     try:
         measured, not_measured = m.fn(results, config, **claim.args), ""
         row = {**row, "ours": measured.text, "detail": measured.detail}
@@ -53,11 +60,11 @@ def judge_claim(claim: Claim, directory: ResultsDir, config: dict, datasets: lis
         measured, not_measured = None, str(err)
     reason = undecided(claim.decides, config, results)
     if reason:
-        return {**row, "verdict": INCONCLUSIVE, "reason": reason}
+        return {**row, "verdict": INCONCLUSIVE, "reason": reason}, measured
     if measured is None:
-        return {**row, "verdict": NOT_TESTED, "reason": not_measured}
+        return {**row, "verdict": NOT_TESTED, "reason": not_measured}, None
     verdict = judge(claim.rule, measured)
-    return {**row, "verdict": verdict.outcome, "reason": verdict.reason}
+    return {**row, "verdict": verdict.outcome, "reason": verdict.reason}, measured
 
 
 def evaluate(claims: list[Claim], results_dir: str | Path, config: dict) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.patheffects import withStroke
+from matplotlib.ticker import NullFormatter
 from matplotlib.patches import Patch, Rectangle
 
 from lottery.claims.report import VERDICT_COLORS, VERDICT_LABELS, is_derived, is_setup_check
@@ -118,4 +119,34 @@ def plot_verdict_map(rows: pd.DataFrame) -> plt.Figure:
     marks = f"{MARKS['set-up check']} set-up check (holds by construction)    {MARKS['derived']} derived from " \
             f"another claim (not independent evidence)"
     ax.text(WIDTH / 2, LEGEND - 0.08, marks, ha="center", va="bottom", fontsize=6.5)
+    return fig
+
+
+def plot_ladder(rows: pd.DataFrame) -> plt.Figure:
+    """The scale ladder: one panel per claim, our value (with its interval where the measure has
+    one) against the training-set size, each point coloured by the verdict at that size."""
+    claims = list(dict.fromkeys(rows["id"]))
+    fig, axes = plt.subplots(1, len(claims), figsize=(2.0 * len(claims), 2.3), squeeze=False)
+    for ax, claim_id in zip(axes[0], claims):
+        c = rows[rows["id"] == claim_id].sort_values("n_train")
+        ax.set_xscale("log")
+        ax.set_xlim(c["n_train"].min() / 1.5, c["n_train"].max() * 1.5)
+        ax.set_xticks(c["n_train"], [f"{n:,}" for n in c["n_train"]])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        c = c[c["value"].notna()]
+        if c.empty:
+            ax.text(0.5, 0.5, "not measured\n(table: why)", transform=ax.transAxes, ha="center", fontsize=6.5)
+        ax.plot(c["n_train"], c["value"], color="#888888", lw=0.8, zorder=1)
+        below, above = (c["value"] - c["low"]).clip(lower=0), (c["high"] - c["value"]).clip(lower=0)
+        ax.errorbar(c["n_train"], c["value"], yerr=[below.fillna(0), above.fillna(0)], fmt="none",
+                    ecolor="#888888", lw=0.8, zorder=1)
+        ax.scatter(c["n_train"], c["value"], c=[VERDICT_COLORS[v] for v in c["verdict"]], s=28,
+                   edgecolors="black", linewidths=0.4, zorder=2)
+        ax.set_xlabel("training points")
+        ax.set_title("\n".join(textwrap.wrap(claim_id.removeprefix("AR-"), 18)), fontsize=7)
+        ax.tick_params(labelsize=6)
+    shown = [v for v in VERDICT_COLORS if v in set(rows["verdict"])]
+    fig.legend(handles=[Patch(color=VERDICT_COLORS[v], label=VERDICT_LABELS[v]) for v in shown],
+               loc="lower center", ncol=len(shown), fontsize=6.5, frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig

@@ -34,3 +34,21 @@ def imp_calibration(args: argparse.Namespace) -> None:
     real = [read_run(p) for p in args.real_runs]
     write_frames(args.out, calibration_frames(mixture, real, CalibrationSettings.from_settings(settings_of(args))),
                  table=True)
+
+
+@command("imp-ladder-rung", ("--runs", MANY), ("--settings", REQ), ("--summary", REQ), ("--calibration", REQ))
+def imp_ladder_rung(args: argparse.Namespace) -> None:
+    """One rung of the scale ladder: the IMP summary and Fig 5 calibration data of its runs, laid
+    out as a whole run's, for the claims stage to judge."""
+    from lottery.arora.analysis.calibration_frames import CalibrationSettings
+    from lottery.arora.analysis.ladder import rung_frames
+    from lottery.arora.store import read_run
+    from lottery.core.storage import write_frames
+
+    runs = [read_run(p, with_weights=True) for p in args.runs]
+    summary, calibration = rung_frames(runs, CalibrationSettings.from_settings(settings_of(args)))
+    write_frames(args.summary, summary, table=True)
+    write_frames(args.calibration, calibration, table=True)
+    best = summary["best"]
+    log.info("%d trajectories; best rounds:\n%s", len(best),
+             best[["dataset", "nu", "repetition", "round", "effective_params", "test_error"]].to_string(index=False))

@@ -7,7 +7,7 @@ import json
 import logging
 from pathlib import Path
 
-from lottery.commands import REQ, command
+from lottery.commands import MANY, REQ, command
 
 log = logging.getLogger("lottery")
 
@@ -34,3 +34,22 @@ def claims(args: argparse.Namespace) -> None:
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(args.csv, index=False)
     log.info("%s\n%s", sentence, rows[["id", "verdict", "ours", "reason"]].to_string(index=False))
+
+
+@command("claims-ladder", ("--sizes", {"required": True, "nargs": "+", "type": int}), ("--rungs", MANY),
+         ("--config-json", REQ), ("--csv", REQ), ("--table-tex", REQ), ("--sentences-tex", REQ))
+def claims_ladder(args: argparse.Namespace) -> None:
+    """The scale ladder: the claims the training-set size decides, judged at each rung (the rung
+    directories ``--rungs``, one per training-set size of ``--sizes``, in order)."""
+    from lottery.claims.ladder import judge_ladder, latex_sentences, latex_table
+    from lottery.claims.registry import load_registry
+    from lottery.core.texmacros import write_tex
+
+    if len(args.sizes) != len(args.rungs):
+        raise SystemExit(f"claims-ladder: {len(args.sizes)} sizes but {len(args.rungs)} rung directories")
+    frame = judge_ladder(load_registry(), dict(zip(args.sizes, args.rungs)), json.loads(args.config_json))
+    Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.csv, index=False)
+    write_tex(latex_table(frame), args.table_tex)
+    write_tex(latex_sentences(frame), args.sentences_tex)
+    log.info("%s", frame[["id", "n_train", "ours", "verdict", "reason"]].to_string(index=False))
