@@ -12,6 +12,7 @@ from conftest import REPO
 
 from lottery.core.bundle import verify
 from lottery.core.code_deps import code_digest
+from lottery.core.config import validate_config
 
 BUNDLE = REPO / "reference"
 pytestmark = pytest.mark.skipif(not (BUNDLE / "manifest.json").exists(), reason="no reference bundle in reference/")
@@ -48,19 +49,26 @@ def test_every_part_is_recorded_whole_and_made_by_training_code_equal_to_todays(
     manifest = json.loads((BUNDLE / "manifest.json").read_text())
     config = yaml.safe_load((BUNDLE / "config.yaml").read_text())
     for name, part in manifest.get("parts", {}).items():
-        family = config["tickets"][part["family"]]
-        assert set(part["targets"] + part["reused"]) <= set(family["paper_scale"]["targets"]), name
-        assert (part["seeds"], part["steps"]) == (1000, 50_000), f"part {name} is not at the papers' scale"
         assert part["commit"] and part["machine"]["cores"], name
-        for target in part["targets"]:
-            jobs = [j for j in part["wall_time_s"] if j.split("/")[2] == target]
-            files = [f for f in part["files"] if f.split("/")[4] == target]
-            assert len(jobs) == len(files) == len(family["widths"]), f"part {name}: {target}'s jobs or files"
         code = part["training_code"]
         assert code_digest(code["command"]) in {code["sha256"], *code.get("identical_outputs_checked", [])}, (
             f"the training code changed since part {name} was trained: compare its test-config outputs with "
             f"the part's commit {code.get('commit', part['commit'])} (docs/decisions.md, 'A bundle that grows "
             f"by parts') and add today's digest to identical_outputs_checked")
+        if "family" not in part:  # the scale ladder: every rung's results, two training jobs per size of its own
+            ladder = validate_config(copy.deepcopy(config), REPO / "config" / "schema.yaml")["imp"]["mixture"]
+            assert set(part["sizes"]) == set(ladder["ladder_sizes"]) - {ladder["n_train"]}, name
+            assert len(part["wall_time_s"]) == 2 * len(part["sizes"]), name
+            assert sorted(part["files"]) == sorted(f"results/imp/ladder/N{n}/imp/{f}.h5" for n in ladder["ladder_sizes"]
+                                                   for f in ("summary", "calibration")), name
+            continue
+        family = config["tickets"][part["family"]]
+        assert set(part["targets"] + part["reused"]) <= set(family["paper_scale"]["targets"]), name
+        assert (part["seeds"], part["steps"]) == (1000, 50_000), f"part {name} is not at the papers' scale"
+        for target in part["targets"]:
+            jobs = [j for j in part["wall_time_s"] if j.split("/")[2] == target]
+            files = [f for f in part["files"] if f.split("/")[4] == target]
+            assert len(jobs) == len(files) == len(family["widths"]), f"part {name}: {target}'s jobs or files"
 
 
 def test_every_retrained_section_names_its_files_jobs_commit_and_machine() -> None:

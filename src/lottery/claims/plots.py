@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from matplotlib.colors import to_rgb
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.patheffects import withStroke
 from matplotlib.ticker import NullFormatter
-from matplotlib.patches import Patch, Rectangle
 
 from lottery.claims.report import VERDICT_COLORS, VERDICT_LABELS, is_derived, is_setup_check
 from lottery.core.style import plt

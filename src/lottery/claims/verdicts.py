@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from lottery.claims.measures import Measurement
+if TYPE_CHECKING:  # the measures import torch and scipy; the verdict words and the plots need neither
+    from lottery.claims.measures import Measurement
 
 REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly", "not reproduced"
 INCONCLUSIVE, NOT_TESTED = "inconclusive", "not tested"

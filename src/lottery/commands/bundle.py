@@ -139,6 +139,35 @@ def bundle_add_part(args: argparse.Namespace) -> None:
              len(jobs), sum(jobs.values()), len(manifest["files"]))
 
 
+@command("bundle-add-ladder", ("--run", REQ), ("--bundle", REQ), ("--name", REQ), ("--reason", REQ),
+         ("--trained-at", {"default": "HEAD"}))
+def bundle_add_ladder(args: argparse.Namespace) -> None:
+    """Add the scale ladder, built in --run (a build restored from the bundle, with the bundle's
+    config), to the bundle as one part: every rung's results (summary and Fig 5 data; like the
+    [AR] section, the bundle keeps no run files), the wall times of the ladder's own training
+    jobs (every size but the section's, whose runs the rung re-made), the commit, the machine
+    and the digest of the IMP training code."""
+    from lottery.core.benchmarks import collect
+    from lottery.core.bundle import add_part
+    from lottery.core.code_deps import code_digest
+
+    run, bundle = Path(args.run), Path(args.bundle)
+    pattern = "results/imp/ladder/N*/imp/*.h5"
+    if not list(run.glob(pattern)):
+        raise ResultsError(f"no ladder rungs ({pattern}) in {run}: build them with the bundle's config first")
+    if _training_code_changed(args.trained_at, "imp-run"):
+        raise ResultsError(f"the IMP training code changed since {args.trained_at}: train the ladder at one commit")
+    bench = collect(run / "benchmarks" / "imp" / "ladder")
+    jobs = {f"imp/ladder/{job}": round(s, 1) for job, s in zip(bench["job"], bench["wall_s"])}
+    sizes = sorted({int(job.split("/")[2].removeprefix("N")) for job in jobs})
+    part = {"study": "imp.mixture.ladder_sizes", "sizes": sizes, "reason": args.reason, "wall_time_s": jobs,
+            "commit": _commit(args.trained_at), "machine": _machine(),
+            "training_code": {"command": "imp-run", "sha256": code_digest("imp-run")}}
+    manifest = add_part(run, bundle, args.name, [pattern], part)
+    log.info("bundle %s: part %s added (%d jobs, %.0f s of job time); %d files in all", bundle, args.name,
+             len(jobs), sum(jobs.values()), len(manifest["files"]))
+
+
 @command("bundle-retrain-section", ("--run", REQ), ("--bundle", REQ), ("--section", REQ), ("--config", REQ),
          ("--patterns", {"nargs": "+", "required": True}), ("--reason", REQ), ("--trained-at", {"default": "HEAD"}))
 def bundle_retrain_section(args: argparse.Namespace) -> None:

@@ -9,12 +9,14 @@ in the kernel; ``config/schema.yaml``'s activation enums are tested equal to thi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-import torch
 
-TensorFn = Callable[[torch.Tensor], torch.Tensor]
+if TYPE_CHECKING:  # torch is imported where a function runs: the tables and plots need only names and colours
+    import torch
+
+    TensorFn = Callable[[torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Activation:
 
     def numpy(self, negative_slope: float = 0.01) -> Callable[[np.ndarray], np.ndarray]:
         """The same function on float64 numpy arrays (the ticket analyses), computed by torch."""
+        import torch
+
         fn = self.fn
         return lambda z: fn(torch.as_tensor(np.asarray(z, dtype=np.float64)), negative_slope).numpy()
 
@@ -59,22 +63,53 @@ def get_activation(name: str) -> Activation:
 
 
 def _silu(z: torch.Tensor, _: float) -> torch.Tensor:
+    import torch
+
     return z * torch.sigmoid(z)
 
 
 def _dsilu(z: torch.Tensor, _: float) -> torch.Tensor:
+    import torch
+
     s = torch.sigmoid(z)
     return s * (1 + z * (1 - s))
 
 
+def _leaky_relu(z: torch.Tensor, slope: float) -> torch.Tensor:
+    import torch
+
+    return torch.where(z > 0, z, slope * z)
+
+
+def _dleaky_relu(z: torch.Tensor, slope: float) -> torch.Tensor:
+    import torch
+
+    return torch.where(z > 0, 1.0, slope).to(z.dtype)
+
+
+def _relu(z: torch.Tensor, _: float) -> torch.Tensor:
+    import torch
+
+    return torch.relu(z)
+
+
+def _drelu(z: torch.Tensor, _: float) -> torch.Tensor:
+    return (z > 0).to(z.dtype)
+
+
+def _tanh(z: torch.Tensor, _: float) -> torch.Tensor:
+    import torch
+
+    return torch.tanh(z)
+
+
+def _dtanh(z: torch.Tensor, _: float) -> torch.Tensor:
+    import torch
+
+    return 1 - torch.tanh(z) ** 2
+
+
 _register(Activation("silu", _silu, _dsilu, kernel_code=0, latex="SiLU", color="tab:blue"))
-_register(Activation(
-    "leaky_relu",
-    lambda z, slope: torch.where(z > 0, z, slope * z),
-    lambda z, slope: torch.where(z > 0, 1.0, slope).to(z.dtype),
-    kernel_code=1, latex="LeakyReLU", color="tab:orange",
-))
-_register(Activation("relu", lambda z, _: torch.relu(z), lambda z, _: (z > 0).to(z.dtype),
-                     kernel_code=2, latex="ReLU", color="tab:green"))
-_register(Activation("tanh", lambda z, _: torch.tanh(z), lambda z, _: 1 - torch.tanh(z) ** 2,
-                     kernel_code=3, latex="tanh", color="tab:purple"))
+_register(Activation("leaky_relu", _leaky_relu, _dleaky_relu, kernel_code=1, latex="LeakyReLU", color="tab:orange"))
+_register(Activation("relu", _relu, _drelu, kernel_code=2, latex="ReLU", color="tab:green"))
+_register(Activation("tanh", _tanh, _dtanh, kernel_code=3, latex="tanh", color="tab:purple"))

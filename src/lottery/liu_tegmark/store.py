@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from lottery.core.storage import atomic_hdf, read_frame
-from lottery.liu_tegmark.nets import NetParams
 
 if TYPE_CHECKING:
+    from lottery.liu_tegmark.nets import NetParams
     from lottery.liu_tegmark.trainer import GridResult
 
 
@@ -59,6 +59,8 @@ def write_grid(path: str | Path, keys: dict[str, object], seeds: np.ndarray, res
 def read_params(path: str | Path) -> tuple[np.ndarray, NetParams]:
     """Seeds and final parameters of a grid file, as float64 tensors ``[S, N, ...]``."""
     import torch
+
+    from lottery.liu_tegmark.nets import NetParams
 
     summary, params = read_frame(path, "summary"), read_frame(path, "params")
     seeds = summary["seed"].to_numpy()
