@@ -15,7 +15,7 @@ import pandas as pd
 
 from lottery.arora.datasets import MIXTURES
 from lottery.claims.evaluate import judged_claim
-from lottery.claims.measures import ResultsDir
+from lottery.claims.measures import Measurement, ResultsDir
 from lottery.claims.registry import Claim
 from lottery.claims.report import VERDICT_LABELS, tex_text
 from lottery.claims.verdicts import NOT_REPRODUCED, PARTLY, REPRODUCED
@@ -46,12 +46,15 @@ def judge_ladder(claims: list[Claim], rungs: dict[int, str | Path], config: dict
         directory, narrowed = ResultsDir(root), rung_config(config, n_train)
         for claim in chosen:
             row, measured = judged_claim(claim, directory, narrowed, [])
-            value = measured.value if measured is not None and not isinstance(measured.value, tuple) else math.nan
-            rows.append({"id": claim.id, "short": claim.short, "n_train": n_train, "value": value,
-                         "low": measured.low if measured and measured.low is not None else math.nan,
-                         "high": measured.high if measured and measured.high is not None else math.nan,
-                         "ours": row["ours"], "verdict": row["verdict"], "reason": row["reason"]})
+            rows.append({**{k: row[k] for k in ("id", "short", "ours", "verdict", "reason")}, "n_train": n_train,
+                         **_numbers(measured)})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _numbers(m: Measurement | None) -> dict[str, float]:
+    """Our value and its interval for the figure; NaN where there is none (or the value is a sequence)."""
+    number = lambda x: math.nan if x is None or isinstance(x, tuple) else x  # noqa: E731
+    return {k: number(getattr(m, k, None)) for k in ("value", "low", "high")}
 
 
 def heading(rows: pd.DataFrame) -> str:
