@@ -20,6 +20,7 @@ from lottery.claims.decidability import DECIDERS
 from lottery.claims.measures import MEASURES
 from lottery.claims.preconditions import PRECONDITIONS
 from lottery.claims.verdicts import OUTCOMES, RULES
+from lottery.core.config import YAML_LOADER
 
 FIELDS = ("id", "short", "paper", "where", "claim", "paper_value", "measure", "rule")
 OPTIONAL = ("args", "requires", "decides", "causes", "kind", "derived_from", "revised")
@@ -103,7 +104,7 @@ def _check(entry: dict, group: str, margins: dict[str, float]) -> Claim:
 
 def _documents(path: str | Path | None) -> tuple[dict, list[dict]]:
     text = Path(path).read_text() if path else resources.files("lottery.claims").joinpath("registry.yaml").read_text()
-    docs = list(yaml.safe_load_all(text))
+    docs = list(yaml.load_all(text, Loader=YAML_LOADER))
     if len(docs) != 2 or not isinstance(docs[0], dict) or not isinstance(docs[1], list):
         raise RegistryError("the registry must be two YAML documents: a header mapping, then a list of claims")
     return docs[0], docs[1]

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DISPATCH_ONLY = {"lottery", "lottery.__main__", "lottery.cli", "lottery.commands"}
 
 
+@cache
 def _module_file(module: str) -> Path | None:
     rel = Path(*module.split(".")[1:])
     for candidate in (ROOT / rel.with_suffix(".py"), ROOT / rel / "__init__.py"):
@@ -69,6 +70,13 @@ def _tree(path: Path) -> ast.Module:
     return _DropTypeCheckingBlocks().visit(ast.parse(path.read_text(), filename=str(path)))
 
 
+@cache
+def _module_imports(module: str) -> frozenset[str]:
+    """The package modules ``module`` imports; read once per workflow parse, as every rule's
+    closure walks the same shared modules."""
+    return frozenset(_imported_modules(_tree(_module_file(module)), module))
+
+
 def _closure(modules: set[str]) -> set[str]:
     seen, todo = set(), list(modules)
     while todo:
@@ -76,7 +84,7 @@ def _closure(modules: set[str]) -> set[str]:
         if module in seen or module in DISPATCH_ONLY:
             continue
         seen.add(module)
-        todo.extend(_imported_modules(_tree(_module_file(module)), module))
+        todo.extend(_module_imports(module))
     return seen
 
 
