@@ -48,7 +48,8 @@ include: "workflow/rules/paper.smk"
 
 
 # Figures, tables and the paper take seconds: on a cluster they run in the main Snakemake
-# process instead of waiting in the queue (docs/cluster.md).
+# process instead of waiting in the queue (docs/cluster.md). So do the table-only analyses,
+# which say so themselves (`localrule: True`).
 workflow.localrules(
     *(r.name for r in workflow.rules if r.output and all(str(f).startswith(("figures/", "paper/")) for f in r.output))
 )

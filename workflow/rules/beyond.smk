@@ -14,6 +14,7 @@ BY_IMP = expand("results/beyond/imp/{activation}.h5", activation=BY["imp"]["acti
 
 rule beyond_scaling_forms:
     """M1-M4 fitted to every median-loss curve on its smaller widths, judged on the larger ones."""
+    localrule: True
     input:
         scaling=rules.scaling_fit.output.summary,
         targets="results/tickets/targets/summary.h5",
@@ -91,6 +92,7 @@ rule beyond_imp:
 
 rule beyond_imp_tickets:
     """Every activation's IMP rounds in one file, with the mirror pairs' fates per round."""
+    localrule: True
     input:
         imp=BY_IMP,
         code=code("beyond-imp-tickets"),

@@ -7,6 +7,7 @@ from lottery.claims.sources import RESULT_FILES
 rule claims:
     """Every claim's verdict, computed from the results files the measures read (the registry
     is among the code inputs: editing a rule reruns the verdicts)."""
+    localrule: True
     input:
         results=[f"results/{path}" for path in RESULT_FILES.values()],
         code=code("claims"),
@@ -30,6 +31,7 @@ rule claims:
 rule claims_ladder:
     """The scale ladder: the claims the training-set size decides, judged at each rung as the
     claims rule judges the run (the figure of it: registry entry ar_ladder)."""
+    localrule: True
     input:
         summaries=[f"{rung}/imp/summary.h5" for rung in IMP_LADDER_RUNGS.values()],
         calibrations=[f"{rung}/imp/calibration.h5" for rung in IMP_LADDER_RUNGS.values()],

@@ -55,6 +55,7 @@ use rule imp_run as imp_run_ladder with:
 
 rule imp_summary:
     """Every IMP round and each trajectory's best pruned model (effective parameters)."""
+    localrule: True
     input:
         runs=IMP_SUMMARY_RUNS,
         code=code("imp-summary"),
@@ -99,6 +100,7 @@ rule imp_calibration:
 
 rule imp_ladder_rung:
     """One rung of the scale ladder: its runs' summary and Fig 5 data at Fig 5's nu, laid out as a run's."""
+    localrule: True
     input:
         runs=lambda wildcards: IMP_LADDER_RUNS[int(wildcards.n_train)],
         code=code("imp-ladder-rung"),

@@ -34,6 +34,7 @@ use rule train_grid as train_probe_grid with:
 
 rule probe_fit:
     """The probe's median loss per width and its exponent over all its widths."""
+    localrule: True
     input:
         grids=lambda wc: probe_grids(wc.probe),
         code=code("scaling-fit"),

@@ -14,6 +14,7 @@ BENCHMARKED_OUTPUTS = [
 
 rule benchmarks_table:
     """Every job's benchmark file in one table (wall time, peak memory, CPU time)."""
+    localrule: True
     input:
         jobs=BENCHMARKED_OUTPUTS,
         code=code("benchmarks"),

@@ -56,6 +56,7 @@ rule train_grid:
 
 rule scaling_fit:
     """Median loss per width and the exponent with its bootstrap interval."""
+    localrule: True
     input:
         grids=SC_GRIDS,
         code=code("scaling-fit"),

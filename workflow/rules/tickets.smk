@@ -65,6 +65,7 @@ use rule train_grid as train_ticket_grid with:
 
 rule tickets_target_fit:
     """Median loss per width and fitted exponents of the other targets' grids (Figs 5-8)."""
+    localrule: True
     input:
         grids=lambda wc: TK_FAMILY_GRIDS[wc.family],
         code=code("scaling-fit"),
@@ -90,6 +91,7 @@ rule tickets_target_fit:
 
 rule tickets_algorithms:
     """Width-2 nets: log-loss peaks, canonical parameters, PCA, clusters, SiLU expansion."""
+    localrule: True
     input:
         grid=TK_GRID.format(width=2),
         code=code("tickets-algorithms"),
@@ -126,6 +128,7 @@ rule tickets_ensembling:
 
 rule tickets_symmetry:
     """The widest wide net's first layer and its mirror-symmetry measure."""
+    localrule: True
     input:
         grid=TK_WIDE.format(width=max(TK["wide"]["widths"])),
         code=code("tickets-symmetry"),

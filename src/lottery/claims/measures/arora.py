@@ -8,7 +8,7 @@ text of every value names the data set.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -561,23 +561,28 @@ class Chance(NamedTuple):
     null_mean: float
 
 
-def _against_chance(trajectories: list[pd.DataFrame], statistic, column: str, alternative: str) -> Chance:
+Columns = Mapping[str, np.ndarray]
+
+
+def _against_chance(trajectories: list[pd.DataFrame], statistic: Callable[[Columns], float], column: str,
+                    alternative: str) -> Chance:
     """The mean over trajectories of ``statistic(trajectory)``, and how often shuffling ``column``
     over each trajectory's rounds gives a mean at least as large (``greater``) or as small
-    (``less``): a permutation baseline over rounds."""
-    observed = float(np.mean([statistic(t) for t in trajectories]))
+    (``less``): a permutation baseline over rounds. The statistic reads each trajectory's columns as
+    arrays: a data frame per permutation would make the baseline cost seconds."""
+    columns = [{c: t[c].to_numpy() for c in t.columns} for t in trajectories]
+    observed = float(np.mean([statistic(t) for t in columns]))
     rng = np.random.default_rng(0)
     null = np.empty(PERMUTATIONS)
     for k in range(PERMUTATIONS):
-        null[k] = np.mean([statistic(t.assign(**{column: rng.permutation(t[column].to_numpy())}))
-                           for t in trajectories])
+        null[k] = np.mean([statistic({**t, column: rng.permutation(t[column])}) for t in columns])
     hits = null >= observed if alternative == "greater" else null <= observed
     return Chance(observed, float((1 + hits.sum()) / (1 + PERMUTATIONS)), float(null.mean()))
 
 
-def _initial_rise(t: pd.DataFrame, column: str) -> float:
+def _initial_rise(t: Columns, column: str) -> float:
     """Rise of the ECE above the full model's before its minimum (at round 1 if the minimum is there)."""
-    ece = t[column].to_numpy()
+    ece = t[column]
     before = ece[1:int(np.argmin(ece))]
     return float((before.max() if len(before) else ece[min(1, len(ece) - 1)]) - ece[0])
 
@@ -604,9 +609,9 @@ def ece_fall_ratio(r: Results, config: dict) -> Measurement:
     return Measurement(max(ratio.values()), f"{ratio['ece']:.2f} clean, {ratio['ece_noisy']:.2f} noisy", detail=d)
 
 
-def _excess_error_at_min(t: pd.DataFrame, column: str) -> float:
+def _excess_error_at_min(t: Columns, column: str) -> float:
     """Test error at the round of lowest ``column`` minus the lowest test error of the trajectory."""
-    return float(t["test_error"].iloc[int(np.argmin(t[column].to_numpy()))] - t["test_error"].min())
+    return float(t["test_error"][int(np.argmin(t[column]))] - t["test_error"].min())
 
 
 @measure(sources=SUMMARY, sections=("images",))
@@ -619,9 +624,9 @@ def clean_ece_minimum_excess_error(r: Results, config: dict) -> Measurement:
                        detail=f"{d}: test error above the lowest at the round of lowest clean ECE, {len(traj)} trajectories")
 
 
-def _noisy_ece_excess(t: pd.DataFrame) -> float:
+def _noisy_ece_excess(t: Columns) -> float:
     """Noisy-label ECE of the best (lowest test error) round minus the lowest noisy-label ECE."""
-    return float(t["ece_noisy"].iloc[int(np.argmin(t["test_error"].to_numpy()))] - t["ece_noisy"].min())
+    return float(t["ece_noisy"][int(np.argmin(t["test_error"]))] - t["ece_noisy"].min())
 
 
 @measure(sources=SUMMARY, sections=("images",))
