@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from functools import cache
+from typing import Iterator
 from pathlib import Path
 
 PACKAGE = "lottery"
@@ -38,43 +39,50 @@ def _module_name(path: Path) -> str:
     return ".".join((PACKAGE, *parts))
 
 
-def _imported_modules(node: ast.AST, importer: str) -> set[str]:
-    """Package modules imported anywhere under ``node`` (``from x import y`` may name a module y)."""
+def _is_type_checking_block(stmt: ast.stmt) -> bool:
+    """``if TYPE_CHECKING:`` imports never run, so they are no dependency."""
+    return isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Name) and stmt.test.id == "TYPE_CHECKING"
+
+
+def _import_statements(nodes: list[ast.AST]) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Import statements among ``nodes`` and the statements nested in them (function and class
+    bodies, branches, handlers); only statements are visited, as only they can import."""
+    for node in nodes:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif not _is_type_checking_block(node):
+            for block in ("body", "orelse", "handlers", "finalbody", "cases"):
+                yield from _import_statements(getattr(node, block, []))
+
+
+def _imported_modules(nodes: list[ast.AST], importer: str) -> set[str]:
+    """Package modules imported anywhere in ``nodes`` (``from x import y`` may name a module y)."""
     found = set()
-    for sub in ast.walk(node):
+    for sub in _import_statements(nodes):
         if isinstance(sub, ast.Import):
             found.update(a.name for a in sub.names if a.name.split(".")[0] == PACKAGE)
-        elif isinstance(sub, ast.ImportFrom):
-            if sub.level:
-                raise ValueError(f"{importer}: relative import; the package imports absolutely, which is what "
-                                 f"the rules' code inputs are read from")
-            module = sub.module or ""
-            if module.split(".")[0] != PACKAGE:
-                continue
-            found.add(module)
-            found.update(f"{module}.{a.name}" for a in sub.names if _module_file(f"{module}.{a.name}"))
+            continue
+        if sub.level:
+            raise ValueError(f"{importer}: relative import; the package imports absolutely, which is what "
+                             f"the rules' code inputs are read from")
+        module = sub.module or ""
+        if module.split(".")[0] != PACKAGE:
+            continue
+        found.add(module)
+        found.update(f"{module}.{a.name}" for a in sub.names if _module_file(f"{module}.{a.name}"))
     return {m for m in found if _module_file(m)}
-
-
-class _DropTypeCheckingBlocks(ast.NodeTransformer):
-    """``if TYPE_CHECKING:`` imports never run, so they are no dependency."""
-
-    def visit_If(self, node: ast.If) -> ast.AST | None:
-        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            return None
-        return self.generic_visit(node)
 
 
 @cache
 def _tree(path: Path) -> ast.Module:
-    return _DropTypeCheckingBlocks().visit(ast.parse(path.read_text(), filename=str(path)))
+    return ast.parse(path.read_text(), filename=str(path))
 
 
 @cache
 def _module_imports(module: str) -> frozenset[str]:
     """The package modules ``module`` imports; read once per workflow parse, as every rule's
     closure walks the same shared modules."""
-    return frozenset(_imported_modules(_tree(_module_file(module)), module))
+    return frozenset(_imported_modules(_tree(_module_file(module)).body, module))
 
 
 def _closure(modules: set[str]) -> set[str]:
@@ -105,9 +113,8 @@ def code_files(command: str) -> tuple[str, ...]:
     """Sorted source files that ``python -m lottery COMMAND`` runs (absolute paths)."""
     path, function = _command_function(command)
     module = _module_name(path)
-    top_level = ast.Module(body=[n for n in _tree(path).body if isinstance(n, (ast.Import, ast.ImportFrom))],
-                           type_ignores=[])
-    direct = _imported_modules(top_level, module) | _imported_modules(function, module)
+    top_level = [n for n in _tree(path).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    direct = _imported_modules(top_level, module) | _imported_modules([function], module)
     files = {path} | {_module_file(m) for m in _closure(direct)}
     companions = {f for p in files for f in p.parent.glob(p.stem + ".*") if f.suffix not in (".py", ".pyc")}
     return tuple(sorted(str(f) for f in files | companions))
