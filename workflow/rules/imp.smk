@@ -100,7 +100,6 @@ rule imp_calibration:
 
 rule imp_ladder_rung:
     """One rung of the scale ladder: its runs' summary and Fig 5 data at Fig 5's nu, laid out as a run's."""
-    localrule: True
     input:
         runs=lambda wildcards: IMP_LADDER_RUNS[int(wildcards.n_train)],
         code=code("imp-ladder-rung"),
