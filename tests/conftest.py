@@ -160,15 +160,6 @@ def reference_rebuild(tmp_path_factory: pytest.TempPathFactory):
     run.stop()
 
 
-WHOLE_DAG_FIXTURES = ("test_config_run", "slurm_test_config_run", "second_test_config_run", "reference_rebuild")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read a whole-DAG run go last (in their order): every other test then runs while
-    those runs fill both cores, instead of on one core after the first of them waited for them."""
-    items.sort(key=lambda item: any(f in item.fixturenames for f in WHOLE_DAG_FIXTURES))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def start_background_runs_first(request: pytest.FixtureRequest) -> None:
     """Start the whole-DAG runs the selected tests need when the session starts, SLURM's first:
