@@ -9,15 +9,18 @@ imported module with the same stem and another suffix (the fused kernel's ``.cpp
 too. Dispatch-only modules are left out: editing the CLI must not retrain anything.
 
 The closure is found by reading the sources (``ast``), not by importing them, so that it is
-cheap enough to compute for every rule each time Snakemake parses the workflow.
+cheap enough to compute for every rule each time Snakemake parses the workflow; what each file
+imports is kept on disk until the file changes (``_ImportCache``).
 """
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import os
 from functools import cache
-from typing import Iterator
 from pathlib import Path
+from typing import Iterator
 
 PACKAGE = "lottery"
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +58,9 @@ def _import_statements(nodes: list[ast.AST]) -> Iterator[ast.Import | ast.Import
                 yield from _import_statements(getattr(node, block, []))
 
 
-def _imported_modules(nodes: list[ast.AST], importer: str) -> set[str]:
-    """Package modules imported anywhere in ``nodes`` (``from x import y`` may name a module y)."""
+def _import_candidates(nodes: list[ast.AST], importer: str) -> list[str]:
+    """Package module names the import statements in ``nodes`` may load: ``from x import y`` names
+    x and, when y is a module, x.y (which names are modules is decided at use, by :func:`_existing`)."""
     found = set()
     for sub in _import_statements(nodes):
         if isinstance(sub, ast.Import):
@@ -69,20 +73,86 @@ def _imported_modules(nodes: list[ast.AST], importer: str) -> set[str]:
         if module.split(".")[0] != PACKAGE:
             continue
         found.add(module)
-        found.update(f"{module}.{a.name}" for a in sub.names if _module_file(f"{module}.{a.name}"))
-    return {m for m in found if _module_file(m)}
+        found.update(f"{module}.{a.name}" for a in sub.names)
+    return sorted(found)
+
+
+def _existing(names: list[str]) -> set[str]:
+    return {m for m in names if _module_file(m)}
+
+
+def _registered_commands(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef]]:
+    """The functions of a module registered as commands (by their ``@command("NAME", ...)`` decorator)."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for deco in node.decorator_list:
+                if (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "command" and deco.args
+                        and isinstance(deco.args[0], ast.Constant)):
+                    yield deco.args[0].value, node
+
+
+def _read_imports(path: Path) -> dict:
+    """What one source file imports: anywhere (``all``), at its top level (``top``) and inside each
+    command function it registers (``commands``)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    module = _module_name(path)
+    top_level = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return {"all": _import_candidates(tree.body, module), "top": _import_candidates(top_level, module),
+            "commands": {name: _import_candidates([fn], module) for name, fn in _registered_commands(tree)}}
+
+
+class _ImportCache:
+    """The imports read from each source file, kept on disk beside Python's bytecode cache with the
+    file's modification time and size. Every Snakemake process reads the closures (a SLURM job
+    starts two), so each parses only the files changed since the last one, not the whole package."""
+
+    def __init__(self) -> None:
+        self.path = ROOT / "__pycache__" / "code_deps.json"
+        self.reader = list(_stamp(Path(__file__)))  # a change of this module's reading empties the cache
+        try:
+            saved = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            saved = {}
+        self.entries: dict[str, dict] = saved.get("files", {}) if saved.get("reader") == self.reader else {}
+        self.changed = False
+
+    def imports(self, path: Path) -> dict:
+        key, stamp = str(path.relative_to(ROOT)), list(_stamp(path))
+        entry = self.entries.get(key)
+        if entry is None or entry["stamp"] != stamp:
+            entry = self.entries[key] = {"stamp": stamp, **_read_imports(path)}
+            self.changed = True
+        return entry
+
+    def save(self) -> None:
+        """Write the cache when it changed; a read-only install just parses again next time."""
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"reader": self.reader, "files": self.entries}))
+            os.replace(tmp, self.path)
+            self.changed = False
+        except OSError:
+            pass
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
 
 
 @cache
-def _tree(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(), filename=str(path))
+def _import_cache() -> _ImportCache:
+    return _ImportCache()
 
 
 @cache
 def _module_imports(module: str) -> frozenset[str]:
     """The package modules ``module`` imports; read once per workflow parse, as every rule's
     closure walks the same shared modules."""
-    return frozenset(_imported_modules(_tree(_module_file(module)).body, module))
+    return frozenset(_existing(_import_cache().imports(_module_file(module))["all"]))
 
 
 def _closure(modules: set[str]) -> set[str]:
@@ -96,26 +166,22 @@ def _closure(modules: set[str]) -> set[str]:
     return seen
 
 
-def _command_function(command: str) -> tuple[Path, ast.FunctionDef]:
-    """The module file and function registered as ``command`` (found by its ``@command`` decorator)."""
+def _command_imports(command: str) -> tuple[Path, set[str]]:
+    """The module file of ``command`` and the package modules it runs directly: its module's
+    top-level imports and the imports inside the command's function."""
     for path in sorted((ROOT / "commands").glob("*.py")):
-        for node in _tree(path).body:
-            if isinstance(node, ast.FunctionDef):
-                for deco in node.decorator_list:
-                    if (isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "command" and deco.args
-                            and isinstance(deco.args[0], ast.Constant) and deco.args[0].value == command):
-                        return path, node
+        entry = _import_cache().imports(path)
+        if command in entry["commands"]:
+            return path, _existing(entry["top"] + entry["commands"][command])
     raise KeyError(f"no `python -m lottery {command}` command is registered in {ROOT / 'commands'}")
 
 
 @cache
 def code_files(command: str) -> tuple[str, ...]:
     """Sorted source files that ``python -m lottery COMMAND`` runs (absolute paths)."""
-    path, function = _command_function(command)
-    module = _module_name(path)
-    top_level = [n for n in _tree(path).body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    direct = _imported_modules(top_level, module) | _imported_modules([function], module)
+    path, direct = _command_imports(command)
     files = {path} | {_module_file(m) for m in _closure(direct)}
+    _import_cache().save()
     companions = {f for p in files for f in p.parent.glob(p.stem + ".*") if f.suffix not in (".py", ".pyc")}
     return tuple(sorted(str(f) for f in files | companions))
 
@@ -126,7 +192,9 @@ def module_code_files(module: str) -> tuple[str, ...]:
     imports by name at run time, such as a figure's plot function."""
     if _module_file(module) is None:
         raise KeyError(f"no module {module} in {ROOT}")
-    return tuple(sorted(str(_module_file(m)) for m in _closure({module})))
+    closure = _closure({module})
+    _import_cache().save()
+    return tuple(sorted(str(_module_file(m)) for m in closure))
 
 
 def code_digest(command: str) -> str:
