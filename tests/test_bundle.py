@@ -94,15 +94,18 @@ def test_a_retrained_section_replaces_its_files_config_times_and_departure_and_n
 def test_accepting_checked_code_records_its_digest_once_and_only_for_parts_trained_with_other_code(tmp_path: Path) -> None:
     run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
     make(run, bundle, ["results/**/*"], {})
-    old, new = "0" * 64, "1" * 64
-    for name, digest in (("old-code", old), ("new-code", new)):
-        add_part(run, bundle, name, [], {"training_code": {"command": "train-grid", "sha256": digest}})
-    assert accept_code(bundle, "train-grid", new, "outputs compared") == ["old-code"]
+    old, new, imp = "0" * 64, "1" * 64, "2" * 64
+    today = {"train-grid": new, "imp-run": imp}.__getitem__
+    for name, command, digest in (("old-code", "train-grid", old), ("new-code", "train-grid", new),
+                                  ("old-imp", "imp-run", old)):
+        add_part(run, bundle, name, [], {"training_code": {"command": command, "sha256": digest}})
+    assert accept_code(bundle, today, "outputs compared") == ["old-code", "old-imp"]
     parts = verify(bundle)["parts"]
     assert parts["old-code"]["training_code"]["identical_outputs_checked"] == [new]
     assert parts["old-code"]["training_code"]["outputs_checks"] == {new: "outputs compared"}
+    assert parts["old-imp"]["training_code"]["identical_outputs_checked"] == [imp], "each part its own command's"
     assert "identical_outputs_checked" not in parts["new-code"]["training_code"]
-    assert accept_code(bundle, "train-grid", new, "again") == [], "a digest is accepted once"
+    assert accept_code(bundle, today, "again") == [], "a digest is accepted once"
 
 
 def test_bundle_add_part_names_the_targets_in_the_config_and_records_jobs_and_code(tmp_path: Path) -> None:

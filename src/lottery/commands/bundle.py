@@ -204,14 +204,15 @@ def bundle_retrain_section(args: argparse.Namespace) -> None:
 
 @command("bundle-accept-code", ("--bundle", REQ), ("--outputs-check", REQ))
 def bundle_accept_code(args: argparse.Namespace) -> None:
-    """Accept today's training code for every part trained with other code, once --outputs-check says
-    how the test-config training outputs of the part's accepted code and of today's were found
+    """Accept today's training code (each part's own command: train-grid, imp-run) for every part
+    trained with other code, once --outputs-check says how the test-config training outputs of the
+    part's accepted code and of today's were found
     identical by value (python -m lottery compare-runs): today's digest joins the part's
     identical_outputs_checked, with the check."""
     from lottery.core.bundle import accept_code
     from lottery.core.code_deps import code_digest
 
-    accepted = accept_code(Path(args.bundle), "train-grid", code_digest("train-grid"), args.outputs_check)
+    accepted = accept_code(Path(args.bundle), code_digest, args.outputs_check)
     log.info("bundle %s: today's training code accepted for parts %s", args.bundle, ", ".join(accepted) or "(none)")
 
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Callable
 
 from lottery.core.errors import ResultsError
 
@@ -155,14 +156,15 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     })
 
 
-def accept_code(bundle: Path, command: str, digest: str, check: str) -> list[str]:
-    """Record ``digest`` of ``command``'s code as accepted, by ``check``, for every part trained
-    with other code of it; the parts' names. Their files stay as they are."""
+def accept_code(bundle: Path, digest_of: Callable[[str], str], check: str) -> list[str]:
+    """Record today's digest of each part's training command (``digest_of(command)``) as accepted,
+    by ``check``, for every part trained with other code; the parts' names. Their files stay as they are."""
     manifest = verify(bundle)
     accepted = []
     for name, part in manifest.get("parts", {}).items():
         code = part["training_code"]
-        if code["command"] != command or digest in {code["sha256"], *code.get("identical_outputs_checked", [])}:
+        digest = digest_of(code["command"])
+        if digest in {code["sha256"], *code.get("identical_outputs_checked", [])}:
             continue
         code["identical_outputs_checked"] = [*code.get("identical_outputs_checked", []), digest]
         code["outputs_checks"] = {**code.get("outputs_checks", {}), digest: check}
