@@ -70,6 +70,7 @@ rule imp_summary:
 
 
 use rule imp_summary as imp_figs3_summary with:
+    localrule: True  # `use rule` does not inherit it
     input:
         runs=IMP_FIGS3_RUNS,
         code=code("imp-summary"),
