@@ -109,11 +109,30 @@ def _wait_for(predicate, proc, timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+GRID_JOB = dict(steps=1200, seeds=48)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory):
+    """The results file of an uninterrupted grid job of each dtype, trained once for the tests that
+    interrupt the same job (the checkpoint interval changes nothing in the results)."""
+    made: dict[str, Path] = {}
+
+    def results(dtype: str) -> Path:
+        if dtype not in made:
+            workdir = tmp_path_factory.mktemp(f"uninterrupted_{dtype}")
+            out, log = workdir / "reference.h5", workdir / "job.log"
+            assert GridJob(workdir, dtype=dtype, **GRID_JOB).run(out, log, checkpoint=False) == 0, log.read_text()
+            made[dtype] = out
+        return made[dtype]
+
+    return results
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_training_rule_killed_mid_run_resumes_bit_identical(tmp_path, dtype) -> None:
-    job = GridJob(tmp_path, dtype=dtype, steps=1200, seeds=48)
-    reference, resumed, log = tmp_path / "reference.h5", tmp_path / "resumed.h5", tmp_path / "job.log"
-    assert job.run(reference, log, checkpoint=False) == 0, log.read_text()
+def test_training_rule_killed_mid_run_resumes_bit_identical(tmp_path, dtype, uninterrupted) -> None:
+    job = GridJob(tmp_path, dtype=dtype, **GRID_JOB)
+    reference, resumed, log = uninterrupted(dtype), tmp_path / "resumed.h5", tmp_path / "job.log"
     proc = job.start(resumed, log)
     _wait_for(lambda: job.checkpoint.exists(), proc)
     time.sleep(0.3)
@@ -126,18 +145,16 @@ def test_training_rule_killed_mid_run_resumes_bit_identical(tmp_path, dtype) -> 
     assert not job.checkpoint.exists(), "the checkpoint is removed once the results are written"
 
 
-def test_sigterm_writes_a_checkpoint_and_exits_nonzero(tmp_path) -> None:
+def test_sigterm_writes_a_checkpoint_and_exits_nonzero(tmp_path, uninterrupted) -> None:
     # Periodic checkpoints never come (every > steps): only SIGTERM can write one mid-chunk.
-    job = GridJob(tmp_path, dtype="float64", steps=1200, seeds=48, checkpoint_every=10**6)
-    reference, resumed, log = tmp_path / "reference.h5", tmp_path / "resumed.h5", tmp_path / "job.log"
-    assert job.run(reference, log, checkpoint=False) == 0, log.read_text()
-    log.unlink()
+    job = GridJob(tmp_path, dtype="float64", **GRID_JOB, checkpoint_every=10**6)
+    reference, resumed, log = uninterrupted("float64"), tmp_path / "resumed.h5", tmp_path / "job.log"
     proc = job.start(resumed, log)
     _wait_for(lambda: log.exists() and "chunk 1/3 step" in log.read_text(), proc)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 143
     saved = torch.load(job.checkpoint, weights_only=True)
-    assert saved["state"] is not None and 0 < saved["state"]["step"] < 1200
+    assert saved["state"] is not None and 0 < saved["state"]["step"] < GRID_JOB["steps"]
     assert "received signal 15" in log.read_text()
     assert job.run(resumed, log) == 0, log.read_text()
     assert differences(reference, resumed) == []
