@@ -30,8 +30,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lottery.core.config import ConfigError
-    from lottery.core.errors import DeviceError, ResultsError
+    from lottery.core.errors import ConfigError, DeviceError, ResultsError
     from lottery.core.latex import PaperError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
