@@ -27,6 +27,10 @@ REPO = Path(__file__).resolve().parents[1]
 # Fixed timestamps for LaTeX and matplotlib, so that two runs give byte-identical PDFs.
 SOURCE_DATE_EPOCH = "1700000000"
 TEST_CONFIG = str(REPO / "config" / "test.yaml")
+# Scheduling priorities (nice values) of the background runs. Most tests wait for the local run,
+# one file for the reference rebuild and only the last tests for the SLURM run: on a 2-core
+# machine the local run goes first and the SLURM run takes what the others leave.
+NICENESS = {"local": 0, "reference rebuild": 5, "slurm": 10}
 # The greedy scheduler: the ILP one solves a linear program for every batch of ready jobs, which
 # on the test DAG's ~90 short jobs costs more than it saves.
 FAST_SCHEDULING = ("--scheduler", "greedy")
@@ -78,9 +82,10 @@ class BackgroundRun:
 
     @classmethod
     def start(cls, what: str, workdir: Path, args: list[str], env: dict, repo: Path,
-              logs: Callable[[], str] = lambda: "") -> "BackgroundRun":
+              logs: Callable[[], str] = lambda: "", niceness: int = 0) -> "BackgroundRun":
         output_file = workdir.parent / f"{workdir.name}.snakemake.txt"
-        cmd = [sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"), "-d", str(workdir), *args]
+        cmd = ["nice", "-n", str(niceness), sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"),
+               "-d", str(workdir), *args]
         with open(output_file, "w") as out:
             process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True,
                                        env={**os.environ, **env, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
@@ -111,7 +116,7 @@ def slurm_run(tmp_path_factory: pytest.TempPathFactory, test_config_repo: Path):
     if unavailable():
         yield None
         return
-    cluster = LocalSlurm(tmp_path_factory.mktemp("slurm"))
+    cluster = LocalSlurm(tmp_path_factory.mktemp("slurm"), niceness=NICENESS["slurm"])
     repo = test_config_repo
     run = None
     try:
@@ -127,7 +132,7 @@ def slurm_run(tmp_path_factory: pytest.TempPathFactory, test_config_repo: Path):
             "--slurm-init-seconds-before-status-checks", "2", "--slurm-keep-successful-logs", "--jobs", "6",
             # A finished job is seen within 2 s, not 10: on this one-node cluster a check costs nothing.
             "--seconds-between-status-checks", "2",
-        ], cluster.env, repo, cluster.logs)
+        ], cluster.env, repo, cluster.logs, NICENESS["slurm"])
         yield run
     finally:
         if run is not None:
@@ -155,9 +160,19 @@ def reference_rebuild(tmp_path_factory: pytest.TempPathFactory):
     table.unlink()
     run = BackgroundRun.start("the claims table's rebuild from the reference bundle", workdir, [
         "--configfile", str(REPO / "reference" / "config.yaml"), "--cores", "2", *FAST_SCHEDULING,
-        "results/claims/claims.md"], {}, REPO)
+        "results/claims/claims.md"], {}, REPO, niceness=NICENESS["reference rebuild"])
     yield run, recorded
     run.stop()
+
+
+# Fixtures of the SLURM run: the last whole-DAG run to finish.
+SLURM_RUN_FIXTURES = ("slurm_test_config_run", "second_test_config_run")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that read the SLURM run go last, in their order: the others run while it is
+    still submitting and waiting, instead of on one core after it."""
+    items.sort(key=lambda item: any(name in item.fixturenames for name in SLURM_RUN_FIXTURES))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -68,9 +68,10 @@ def _sbin(name: str) -> str:
 class LocalSlurm:
     """Start with ``start()``, use ``env`` for sbatch/squeue/snakemake, end with ``stop()``."""
 
-    def __init__(self, root: str | Path, partitions: tuple[str, ...] = ("cpu", "gpu")) -> None:
+    def __init__(self, root: str | Path, partitions: tuple[str, ...] = ("cpu", "gpu"), niceness: int = 0) -> None:
         self.root = Path(root).resolve()
         self.partitions = partitions
+        self.niceness = niceness  # the daemons', which the jobs inherit (SLURM's default PropagatePrioProcess)
         self.procs: dict[str, subprocess.Popen] = {}
         self.conf = self.root / "etc" / "slurm.conf"
         self.bin = self.root / "bin"
@@ -139,7 +140,8 @@ class LocalSlurm:
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
         with open(self.root / "log" / f"{name}.out", "w") as log:
-            self.procs[name] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            self.procs[name] = subprocess.Popen(["nice", "-n", str(self.niceness), *cmd], stdout=log,
+                                                stderr=subprocess.STDOUT, env=self.env,
                                                 start_new_session=True)
 
     def _wait(self, what: str, ready, timeout: float = 60.0) -> None:
