@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from lottery.commands import REQ, command, settings_of
 
 
 @command("scaling-tex", ("--medians", REQ), ("--fits", REQ), ("--settings", REQ), ("--table", REQ), ("--macros", REQ))
 def scaling_tex(args: argparse.Namespace) -> None:
     """The exponent table and the scaling section's macros."""
+    import pandas as pd
+
     from lottery.core.texmacros import write_tex
     from lottery.liu_tegmark.report.scaling import ScalingReportSettings, scaling_tex
 
@@ -26,6 +26,8 @@ def scaling_tex(args: argparse.Namespace) -> None:
          ("--settings", REQ), ("--macros", REQ), ("--clusters", REQ), ("--fits-table", REQ))
 def tickets_tex(args: argparse.Namespace) -> None:
     """Every number of the ticket sections, the cluster table and the other-targets exponents."""
+    import pandas as pd
+
     from lottery.core.storage import read_frames
     from lottery.core.texmacros import write_tex
     from lottery.liu_tegmark.report.tickets import TicketsReportSettings, tickets_tex
@@ -53,6 +55,8 @@ def tickets_tex(args: argparse.Namespace) -> None:
 def probes_tex(args: argparse.Namespace) -> None:
     """The discussion's table of probes (causes of the scaling disagreements tested by a run)."""
     from pathlib import Path
+
+    import pandas as pd
 
     from lottery.core.texmacros import write_tex
     from lottery.liu_tegmark.report.disagreements import probes_tex
