@@ -169,3 +169,20 @@ def test_compare_runs_finds_a_changed_value_a_missing_file_and_nothing_in_equal_
     assert any("N10.h5: only in" in d for d in diffs) and any("N2.h5:table" in d for d in diffs)
     assert main(["compare-runs", "--a", str(tmp_path / "a"), "--b", str(tmp_path / "b")]) == 0
     assert main(["compare-runs", "--a", str(tmp_path / "a"), "--b", str(tmp_path / "c")]) != 0
+
+
+@pytest.mark.parametrize("change", ["dtype", "index", "column name", "nan"])
+def test_compare_runs_finds_frames_equal_in_value_but_not_exactly(tmp_path: Path, change: str) -> None:
+    """Equal numbers are not enough: the dtypes, index, column names and NaN positions must match too."""
+    import numpy as np
+    import pandas as pd
+
+    from lottery.core.compare import differences
+    from lottery.core.storage import write_table
+
+    frame = pd.DataFrame({"seed": [0, 1], "test_loss": [1e-3, np.nan]})
+    other = {"dtype": frame.astype({"seed": "float64"}), "index": frame.set_axis([5, 6]),
+             "column name": frame.rename(columns={"seed": "seeds"}), "nan": frame.fillna(0.0)}[change]
+    write_table(frame, tmp_path / "a" / "results" / "x.h5")
+    write_table(other, tmp_path / "b" / "results" / "x.h5")
+    assert len(differences(tmp_path / "a", tmp_path / "b", "results/*.h5")[1]) == 1

@@ -32,8 +32,20 @@ def differences(a: Path, b: Path, pattern: str) -> tuple[list[str], list[str]]:
             diffs.append(f"{rel}: frames {keys} against {_keys(b / rel)}")
             continue
         for key in keys:
-            try:
-                pd.testing.assert_frame_equal(read_frame(a / rel, key), read_frame(b / rel, key), check_exact=True)
+            x, y = read_frame(a / rel, key), read_frame(b / rel, key)
+            if _identical(x, y):
+                continue
+            try:  # names the first difference
+                pd.testing.assert_frame_equal(x, y, check_exact=True)
             except AssertionError as err:
                 diffs.append(f"{rel}:{key}: {str(err).splitlines()[0]}")
     return common, diffs
+
+
+def _identical(x: pd.DataFrame, y: pd.DataFrame) -> bool:
+    """Equal values (NaN where NaN), dtypes, index and columns with their names and types: what
+    ``assert_frame_equal(check_exact=True)`` accepts, checked in one pass instead of column by
+    column (which takes seconds on the wide curve frames)."""
+    return (x.equals(y) and x.dtypes.equals(y.dtypes)
+            and all(i.equals(j) and i.names == j.names and i.dtype == j.dtype and type(i) is type(j)
+                    for i, j in ((x.index, y.index), (x.columns, y.columns))))
