@@ -15,8 +15,12 @@ from lottery.figures import FIGURES
 _parser()  # imports every command module, filling COMMANDS
 
 
+def _relative(files: tuple[str, ...]) -> set[str]:
+    return {str(Path(f).relative_to(code_deps.ROOT)) for f in files}
+
+
 def _rel(command: str) -> set[str]:
-    return {str(Path(f).relative_to(code_deps.ROOT)) for f in code_files(command)}
+    return _relative(code_files(command))
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -32,7 +36,7 @@ def test_a_figure_depends_on_its_plot_module_and_never_on_lt_training_code(figur
     """A figure's code is the figure command and its plot module's closure; restyling one never
     retrains [LT] grids (an [AR] figure's closure holds the IMP predictor, which its selection reuses)."""
     entry = FIGURES[figure]
-    files = _rel("figure") | {f.split("/src/lottery/")[1] for f in module_code_files(entry.plot_module)}
+    files = _rel("figure") | _relative(module_code_files(entry.plot_module))
     assert entry.plot_module.removeprefix("lottery.").replace(".", "/") + ".py" in files
     assert not {f for f in files if f.endswith(("liu_tegmark/trainer.py", "fused.cpp", "liu_tegmark/job.py"))}
 

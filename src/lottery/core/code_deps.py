@@ -18,6 +18,7 @@ import ast
 import hashlib
 import json
 import os
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Iterator
@@ -78,6 +79,7 @@ def _import_candidates(nodes: list[ast.AST], importer: str) -> list[str]:
 
 
 def _existing(names: list[str]) -> set[str]:
+    """The names that are package modules today (a cached name may have gained or lost its file)."""
     return {m for m in names if _module_file(m)}
 
 
@@ -125,17 +127,18 @@ class _ImportCache:
         return entry
 
     def save(self) -> None:
-        """Write the cache when it changed; a read-only install just parses again next time."""
+        """Write the cache when it changed."""
         if not self.changed:
             return
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"reader": self.reader, "files": self.entries}))
             os.replace(tmp, self.path)
             self.changed = False
-        except OSError:
-            pass
+        except OSError:  # a read-only install parses again next time; no partial file is left
+            with suppress(OSError):
+                tmp.unlink()
 
 
 def _stamp(path: Path) -> tuple[int, int]:
