@@ -15,7 +15,8 @@ from lottery.arora.images import DataMissingError, load_cifar10, load_mnist
 from lottery.arora.models import architecture, init_models
 from lottery.arora.pruning import full_masks, prune_global, remaining
 from lottery.arora.tasks import mixture_task, permute_labels
-from lottery.arora.trainer import ImpState, ImpTrainSettings, PruneSettings, Task, imp_rounds, train_masked
+from lottery.arora import trainer
+from lottery.arora.trainer import ImpState, ImpTrainSettings, PruneSettings, Task, imp_rounds, model_chunks, train_masked
 from lottery.core.checkpoint import Checkpoint
 
 CPU = torch.device("cpu")
@@ -75,6 +76,36 @@ def test_models_train_independently():
                             Task(task.x_train, task.y_train, task.x_test, task.group[:1]), s, ("t",))
     for k in params:
         torch.testing.assert_close(together[k][1:2], alone[k], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_stepping_models_in_chunks_gives_the_same_numbers(monkeypatch, threads):
+    """Cache-sized chunks of models (float32, two data groups, biases, momentum, masks) train
+    exactly as one tensor program of all models."""
+    arch = architecture("fcn2")
+    params = init_models(arch, list(range(5)), (5,), 3, 40, True, torch.float32, CPU)
+    masks = prune_global(params, full_masks(params), 0.3)
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(2, 64, 5, generator=g)
+    task = Task(x, torch.randint(0, 3, (2, 64), generator=g), x[:, :8], torch.tensor([0, 1, 1, 0, 1]))
+    settings = ImpTrainSettings(2, 16, 0.2, 0.5)
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        whole, _ = train_masked(arch.forward, params, masks, task, settings, ("c",))
+        monkeypatch.setattr(trainer, "CHUNK_BYTES", 2 * 16 * 40 * 4)
+        assert [s.stop - s.start for s in model_chunks(params, 16)] == [2, 2, 1]
+        chunked, _ = train_masked(arch.forward, params, masks, task, settings, ("c",))
+    finally:
+        torch.set_num_threads(before)
+    for k in params:
+        assert torch.equal(whole[k], chunked[k]), k
+
+
+def test_convolutions_and_small_models_keep_one_chunk():
+    _, resnet = _models("resnet", m=4, width=3)
+    _, small = _models(m=4)
+    assert model_chunks(resnet, 128) == model_chunks(small, 128) == [slice(0, 4)]
 
 
 def test_resnet_is_vectorised_per_model():

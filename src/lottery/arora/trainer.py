@@ -3,7 +3,9 @@ IMP figure and table rests on it.
 
 The loss is the sum over models of each model's mean cross-entropy, so the models never
 couple. Gradients and momentum are multiplied by the mask before every update, so a pruned
-weight stays exactly zero through retraining. Minibatch order depends only on the job's
+weight stays exactly zero through retraining. On CPU, fully connected models step in chunks
+whose activations fit in a core's cache (:func:`model_chunks`), each chunk its own tensor
+program: the same numbers, faster for wide models (docs/performance.md). Minibatch order depends only on the job's
 address, the round and the epoch, so a resumed job repeats an uninterrupted one.
 """
 from __future__ import annotations
@@ -52,9 +54,6 @@ class Task:
     y_train: torch.Tensor
     x_test: torch.Tensor
     group: torch.Tensor
-
-    def rows(self, x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
-        return group_rows(x, idx, self.group)
 
 
 def group_rows(x: torch.Tensor, idx: torch.Tensor, group: torch.Tensor) -> torch.Tensor:
@@ -113,15 +112,36 @@ def _batches(n: int, batch: int, address: int, device: torch.device) -> list[tor
     return list(random_order(n, address).to(device).split(batch if batch > 0 else n))
 
 
+CHUNK_BYTES = 4 * 2**20  # one chunk's widest activation [models, batch, width]: ~2 L2 caches (bench_imp_step.py)
+
+
+def model_chunks(params: Params, batch: int) -> list[slice]:
+    """The model slices one SGD step trains as separate tensor programs. All M at once keep each
+    layer's activations ``[M, batch, width]`` out of cache once M models are wide (width 500, ten
+    models: 20 MiB, and the step runs at 0.7x a per-model loop), so on CPU a fully connected
+    job steps ``CHUNK_BYTES`` of its widest activation at a time. Never fewer than two models a
+    chunk: a one-model product may split over threads and round differently. Models never
+    couple, so every chunking gives the same numbers (tests/test_arora.py); GPUs and
+    convolutions (one grouped convolution) keep one chunk."""
+    weights = [v for v in params.values() if v.dim() > 2]
+    m = next(iter(params.values())).shape[0]
+    if weights[0].device.type != "cpu" or any(v.dim() != 3 for v in weights):
+        return [slice(0, m)]
+    row_bytes = batch * max(v.shape[1] for v in weights) * weights[0].element_size()
+    size = max(2, CHUNK_BYTES // row_bytes)
+    return [slice(a, min(a + size, m)) for a in range(0, m, size)]
+
+
 def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: ImpTrainSettings,
                  address: tuple, snapshot_step: int = -1, first_step: int = 0) -> tuple[Params, Params | None]:
     """SGD (optionally with momentum) on the masked weights; returns the trained weights and, if
     ``snapshot_step >= 0``, the weights after that many steps (for rewinding). Training starts at
     step ``first_step`` of the schedule (a rewound round resumes where its weights come from, as
     OpenLTH retrains from the rewinding step to the end); earlier steps are skipped."""
-    params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
+    params = {k: v.detach().clone() for k, v in params.items()}
     momentum = {k: torch.zeros_like(v) for k, v in params.items()} if settings.momentum else {}
     n = task.x_train.shape[1]
+    chunks = model_chunks(params, min(n, settings.batch_size or n))
     snapshot = None
     step = 0
     for epoch in range(settings.epochs):
@@ -130,22 +150,31 @@ def train_masked(forward: Forward, params: Params, masks: Params, task: Task, se
                 step += 1
                 continue
             if step == snapshot_step:
-                snapshot = {k: v.detach().clone() for k, v in params.items()}
-            logits = forward(params, task.rows(task.x_train, idx))
-            y = task.rows(task.y_train, idx).expand(logits.shape[:2])
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum") / len(idx)
-            grads = torch.autograd.grad(loss, list(params.values()))
-            with torch.no_grad():
-                for (k, p), g in zip(params.items(), grads):
-                    if k in masks:
-                        g = g * masks[k]
-                    if settings.momentum:
-                        g = momentum[k].mul_(settings.momentum).add_(g)
-                    p.sub_(settings.lr * g)
+                snapshot = {k: v.clone() for k, v in params.items()}
+            for models in chunks:
+                _sgd_step(forward, params, masks, momentum, task, idx, models, settings)
             step += 1
     if step == snapshot_step:
-        snapshot = {k: v.detach().clone() for k, v in params.items()}
-    return {k: v.detach() for k, v in params.items()}, snapshot
+        snapshot = {k: v.clone() for k, v in params.items()}
+    return params, snapshot
+
+
+def _sgd_step(forward: Forward, params: Params, masks: Params, momentum: Params, task: Task, idx: torch.Tensor,
+              models: slice, settings: ImpTrainSettings) -> None:
+    """One masked SGD step of ``params[models]`` on minibatch ``idx``, in place."""
+    group = task.group[models]
+    live = {k: v[models].detach().requires_grad_(True) for k, v in params.items()}
+    logits = forward(live, group_rows(task.x_train, idx, group))
+    y = group_rows(task.y_train, idx, group).expand(logits.shape[:2])
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum") / len(idx)
+    grads = torch.autograd.grad(loss, list(live.values()))
+    with torch.no_grad():
+        for (k, p), g in zip(params.items(), grads):
+            if k in masks:
+                g = g * masks[k][models]
+            if settings.momentum:
+                g = momentum[k][models].mul_(settings.momentum).add_(g)
+            p[models].sub_(settings.lr * g)
 
 
 @torch.no_grad()
