@@ -30,12 +30,13 @@ def test_training_ran_as_slurm_jobs_on_an_allocated_gpu(slurm_test_config_run) -
 
 def test_small_rules_stay_local_and_are_grouped(slurm_test_config_run) -> None:
     _, output = slurm_test_config_run
-    for rule in ("fig_scaling_law", "scaling_tex", "paper", "scaling_fit", "claims", "imp_figs3_summary"):
+    for rule in ("fig_scaling_law", "scaling_tex", "paper", "scaling_fit", "claims", "imp_figs3_summary",
+                 "imp_summary_family", "imp_summary", "imp_calibration"):
         assert f"localrule {rule}:" in output, f"{rule} runs in the main process, not as a SLURM job"
-    for rule in ("train_grid", "imp_calibration", "tickets_splitting"):
+    for rule in ("train_grid", "imp_calibration_family", "tickets_splitting"):
         assert f"localrule {rule}:" not in output, f"{rule} evaluates nets: it belongs on a compute node"
     # A group job's SLURM log directory names the group and its rules.
-    for group, rules in [("small", "probe_data_regression_data"), ("ar_analyses", "imp_calibration_imp_ladder_rung"),
+    for group, rules in [("small", "probe_data_regression_data"), ("ar_analyses", "imp_calibration_family_imp_ladder_rung"),
                          ("lt_analyses", "beyond_bias_variance_tickets_distill_tickets_ensembling_tickets_splitting")]:
         assert len(re.findall(rf"submitted with SLURM jobid \d+ \(log: \S*/group_{group}_{rules}/", output)) == 1, \
             f"the {group} jobs go to SLURM as one group job"

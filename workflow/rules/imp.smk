@@ -53,23 +53,36 @@ use rule imp_run as imp_run_ladder with:
         settings=lambda wildcards: imp_run_settings(wildcards, "ladder"),
 
 
-rule imp_summary:
-    """Every IMP round and each trajectory's best pruned model (effective parameters)."""
+rule imp_summary_family:
+    """Every IMP round of one family's runs and each trajectory's best pruned model (effective parameters)."""
     localrule: True
     input:
-        runs=IMP_SUMMARY_RUNS,
+        runs=lambda wildcards: IMP_SUMMARY_RUNS[wildcards.family],
         code=code("imp-summary"),
     output:
-        IMP_SUMMARY,
+        IMP_SUMMARY_FAMILY,
     conda:
         ENV
     log:
-        "logs/imp/summary.log",
+        "logs/imp/summary/{family}.log",
+    wildcard_constraints:
+        family="|".join(FAMILIES),
     shell:
         "python -m lottery imp-summary --runs {input.runs:q} --out {output:q} 2> {log:q}"
 
 
-use rule imp_summary as imp_figs3_summary with:
+use rule imp_summary_family as imp_summary with:
+    localrule: True  # `use rule` does not inherit it
+    input:
+        runs=expand(IMP_SUMMARY_FAMILY, family=FAMILIES),  # each holds its runs' rounds
+        code=code("imp-summary"),
+    output:
+        IMP_SUMMARY,
+    log:
+        "logs/imp/summary.log",
+
+
+use rule imp_summary_family as imp_figs3_summary with:
     localrule: True  # `use rule` does not inherit it
     input:
         runs=IMP_FIGS3_RUNS,
@@ -80,23 +93,41 @@ use rule imp_summary as imp_figs3_summary with:
         "logs/imp/figs3_summary.log",
 
 
-rule imp_calibration:
-    """Reliability curves, posterior gaps and confidences of full vs best pruned models (Figs 5, 6, S4)."""
+rule imp_calibration_family:
+    """One family's reliability curves, posterior gaps and confidences of full vs best pruned models
+    (Figs 5, 6, S4)."""
     input:
-        mixture=IMP_CAL_MIX,
-        real=IMP_CAL_REAL,
+        runs=lambda wildcards: IMP_CAL_RUNS[wildcards.family],
         code=code("imp-calibration"),
+    output:
+        IMP_CALIBRATION_FAMILY,
+    conda:
+        ENV
+    log:
+        "logs/imp/calibration/{family}.log",
+    wildcard_constraints:
+        family="|".join(FAMILIES),
+    params:
+        settings=IMP_SETTINGS,
+    shell:
+        "python -m lottery imp-calibration --family {wildcards.family} --runs {input.runs:q} "
+        "--settings {params.settings:q} --out {output:q} 2> {log:q}"
+
+
+rule imp_calibration:
+    """The families' calibration data in one file, as one job over every run would write it."""
+    localrule: True
+    input:
+        parts=expand(IMP_CALIBRATION_FAMILY, family=FAMILIES),
+        code=code("imp-combine"),
     output:
         IMP_CALIBRATION,
     conda:
         ENV
     log:
         "logs/imp/calibration.log",
-    params:
-        settings=IMP_SETTINGS,
     shell:
-        "python -m lottery imp-calibration --mixture-runs {input.mixture:q} --real-runs {input.real:q} "
-        "--settings {params.settings:q} --out {output:q} 2> {log:q}"
+        "python -m lottery imp-combine --parts {input.parts:q} --out {output:q} 2> {log:q}"
 
 
 rule imp_ladder_rung:

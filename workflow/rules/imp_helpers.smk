@@ -1,6 +1,6 @@
 # Helpers of the [AR] IMP rules (imp.smk): which run files the figures need, and each job's settings.
 from lottery.arora.datasets import real_datasets
-from lottery.arora.plan import Run, calibration_runs, figure_runs, job_settings, ladder_runs, summary_runs
+from lottery.arora.plan import FAMILIES, Run, calibration_runs, figure_runs, job_settings, ladder_runs, summary_runs
 
 IMP = config["imp"]
 # Image sets of the real-data figures: those imp.images.datasets lists, plus MNIST / CIFAR-10 when configured.
@@ -18,12 +18,15 @@ def imp_run_settings(wildcards, study="runs"):
 
 
 # Which run files each figure and the summary read (lottery.arora.plan: one source for the rules
-# and the compute plan in docs/performance.md).
-IMP_SUMMARY_RUNS = [r.path for r in summary_runs(IMP)]
+# and the compute plan in docs/performance.md). The summary and the calibration data are made per
+# family (mixtures, images) and then combined, so retraining one family leaves the other's as it is.
+IMP_SUMMARY_RUNS = {family: [r.path for r in runs] for family, runs in summary_runs(IMP).items()}
 IMP_FIGS3_RUNS = [r.path for r in figure_runs(IMP)["figs3"]]
-IMP_CAL_MIX, IMP_CAL_REAL = ([r.path for r in runs] for runs in calibration_runs(IMP))
+IMP_CAL_RUNS = {family: [r.path for r in runs] for family, runs in calibration_runs(IMP).items()}
 IMP_SUMMARY = "results/imp/summary.h5"
 IMP_CALIBRATION = "results/imp/calibration.h5"
+IMP_SUMMARY_FAMILY = "results/imp/summary/{family}.h5"
+IMP_CALIBRATION_FAMILY = "results/imp/calibration/{family}.h5"
 IMP_FIGS3_SUMMARY = "results/imp/figs3_summary.h5"
 # The scale ladder: per training-set size, its runs and its rung directory (results laid out as a run's).
 IMP_LADDER_RUNS = {n: [r.path for r in runs] for n, runs in ladder_runs(IMP).items()}

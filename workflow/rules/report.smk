@@ -5,7 +5,7 @@ BENCHMARKED_OUTPUTS = [
     *TK_FAMILY_GRIDS["targets"],
     *TK_FAMILY_GRIDS["multiplication"],
     *(TK_WIDE.format(width=n) for n in TK["wide"]["widths"]),
-    *IMP_SUMMARY_RUNS,
+    *(f for runs in IMP_SUMMARY_RUNS.values() for f in runs),
     *IMP_FIGS3_RUNS,
     *(f for name in PROBES for f in probe_grids(name)),
     *BY_IMP,

@@ -32,11 +32,16 @@ def _mixture(imp: dict) -> list[Run]:
     return [Run(t, "fcn2", w, 2) for t in MIXTURES for w in imp["mixture"]["widths"]]
 
 
-def calibration_runs(imp: dict) -> tuple[list[Run], list[Run]]:
-    """The mixture and the real-data runs of the calibration start widths (Figs 5, 6, 7, S4)."""
+# The two families of [AR] runs, summarised apart so that retraining one (say, the mixtures at a
+# larger scale) leaves the other's summary and calibration data as they are.
+FAMILIES = ("mixtures", "images")
+
+
+def calibration_runs(imp: dict) -> dict[str, list[Run]]:
+    """The runs of the calibration start widths (Figs 5, 6, 7, S4) by family: mixtures, images."""
     mix, img = imp["mixture"], imp["images"]
-    return ([Run(t, "fcn2", mix["calibration_width"], 2) for t in MIXTURES],
-            [Run(d, "fcn2", img["calibration_width"], img["classes"]) for d in real_datasets(img)])
+    return {"mixtures": [Run(t, "fcn2", mix["calibration_width"], 2) for t in MIXTURES],
+            "images": [Run(d, "fcn2", img["calibration_width"], img["classes"]) for d in real_datasets(img)]}
 
 
 def figure_runs(imp: dict) -> dict[str, list[Run]]:
@@ -45,7 +50,8 @@ def figure_runs(imp: dict) -> dict[str, list[Run]]:
     real, k = real_datasets(img), img["classes"]
     mixture = _mixture(imp)
     fcn2 = [Run(d, "fcn2", w, k) for d in real for w in img["widths"]]
-    cal_mix, cal_real = calibration_runs(imp)
+    cal = calibration_runs(imp)
+    cal_mix, cal_real = cal["mixtures"], cal["images"]
     out = {
         "fig1": fcn2, "fig2": mixture, "fig3a": mixture, "figs1": mixture,
         "fig3b": [Run(d, "fcn2", w, c) for d in real for w in img["classes_widths"] for c in img["classes_kept"]],
@@ -68,12 +74,12 @@ def ladder_runs(imp: dict) -> dict[int, list[Run]]:
             for n in mix["ladder_sizes"]}
 
 
-def summary_runs(imp: dict) -> list[Run]:
-    """Every run the IMP summary holds: the mixture runs in config order, then the real-data runs
-    of every figure but Fig S3 (whose runs stay apart), sorted by path."""
+def summary_runs(imp: dict) -> dict[str, list[Run]]:
+    """Every run the IMP summary holds, by family: the mixture runs in config order; the
+    real-data runs of every figure but Fig S3 (whose runs stay apart), sorted by path."""
     mixture = _mixture(imp)
     real = {r for name, rs in figure_runs(imp).items() if name != "figs3" for r in rs} - set(mixture)
-    return mixture + sorted(real, key=lambda r: r.path)
+    return {"mixtures": mixture, "images": sorted(real, key=lambda r: r.path)}
 
 
 IMAGE_DATA_KEYS = ("mnist_dir", "fashion_mnist_dir", "cifar10_dir", "train_subset", "test_fraction", "noise",

@@ -89,7 +89,8 @@ def calibration_frames(mixture_runs: list[StoredRun], real_runs: list[StoredRun]
                        s: CalibrationSettings) -> dict[str, pd.DataFrame]:
     """Frames of Figs 5 (line, reliab5, cloud), 6 (classwise, confidence) and S4 (s4): posteriors of the
     mixture runs at their figure nu, class-wise reliability and confidences of the real-data runs,
-    and top-label reliability against clean and noisy test labels of all of them."""
+    and top-label reliability against clean and noisy test labels of all of them; a frame no run
+    contributes to is left out (one family's runs alone)."""
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in FRAMES}
     panels = []
     for run in mixture_runs:
@@ -109,4 +110,4 @@ def calibration_frames(mixture_runs: list[StoredRun], real_runs: list[StoredRun]
             for which, lab in (("clean", y), ("noisy", y_noisy)):
                 curve = top_label_reliability(p, lab, s.bins)
                 frames["s4"].append(curve.assign(panel=panel, kind=kind, labels=which))
-    return {k: pd.concat(v, ignore_index=True) for k, v in frames.items()}
+    return {k: pd.concat(v, ignore_index=True) for k, v in frames.items() if v}
