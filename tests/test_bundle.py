@@ -91,6 +91,28 @@ def test_a_retrained_section_replaces_its_files_config_times_and_departure_and_n
     assert verify(bundle)["files"]["config.yaml"] != before["files"]["config.yaml"], "the config's checksum follows it"
 
 
+def test_retraining_one_family_of_a_section_keeps_the_other_familys_times_and_record(tmp_path: Path) -> None:
+    run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
+    (run / "results" / "imp").mkdir()
+    for family in ("mixtures", "images"):
+        (run / "results" / "imp" / f"{family}.h5").write_text(f"{family}, first")
+    bundle.mkdir()
+    (bundle / "config.yaml").write_text("imp: {n: 3}\n")
+    make(run, bundle, ["results/**/*"], {"config": "config.yaml", "documents": ["config.yaml"],
+                                         "wall_time_s": {"imp/runs/linear_a": 5.0, "imp/runs/images_a": 4.0}})
+    first = retrain_section(run, bundle, "imp", ["results/imp/*.h5"], "imp: {n: 3}\n",
+                            {"imp/runs/linear_a": 5.0, "imp/runs/images_a": 4.0}, {"reason": "first"}, {})
+    (run / "results" / "imp" / "mixtures.h5").write_text("mixtures, larger")
+    after = retrain_section(run, bundle, "imp", ["results/imp/mixtures.h5"], "imp: {n: 10}\n",
+                            {"imp/runs/linear_a": 50.0}, {"reason": "mixtures larger"}, {"value": {"n": 10}},
+                            replaced_jobs=["imp/runs/linear_*"])
+    assert (bundle / "results" / "imp" / "mixtures.h5").read_text() == "mixtures, larger"
+    assert after["files"]["results/imp/images.h5"] == first["files"]["results/imp/images.h5"]
+    assert after["wall_time_s"] == {"imp/runs/linear_a": 50.0, "imp/runs/images_a": 4.0}
+    assert after["sections"]["imp"] == {"reason": "mixtures larger", "previous": {"reason": "first"},
+                                        "files": ["results/imp/images.h5", "results/imp/mixtures.h5"]}
+
+
 def test_accepting_checked_code_records_its_digest_once_and_only_for_parts_trained_with_other_code(tmp_path: Path) -> None:
     run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
     make(run, bundle, ["results/**/*"], {})

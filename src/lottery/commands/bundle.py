@@ -169,13 +169,15 @@ def bundle_add_ladder(args: argparse.Namespace) -> None:
 
 
 @command("bundle-retrain-section", ("--run", REQ), ("--bundle", REQ), ("--section", REQ), ("--config", REQ),
-         ("--patterns", {"nargs": "+", "required": True}), ("--reason", REQ), ("--trained-at", {"default": "HEAD"}))
+         ("--patterns", {"nargs": "+", "required": True}), ("--reason", REQ), ("--trained-at", {"default": "HEAD"}),
+         ("--replace-jobs", {"nargs": "+"}))
 def bundle_retrain_section(args: argparse.Namespace) -> None:
     """Replace the bundle's results of one config section (e.g. imp) by those of --run, a build
     restored from the bundle and retrained with --config, which may differ from the bundle's
     config in that section only: the files matching --patterns, the config, the stated departure
     of the section (overrides) with --reason, and the section's jobs' wall times (from --run's
-    benchmarks/SECTION/), commit and machine."""
+    benchmarks/SECTION/), commit and machine. With --replace-jobs (patterns of job names, e.g.
+    'imp/runs/linear_*') only those old jobs' times go: one family of the section retrained."""
 
     import yaml
 
@@ -197,7 +199,7 @@ def bundle_retrain_section(args: argparse.Namespace) -> None:
     record = {"reason": args.reason, "commit": rev, "machine": _machine(), "jobs": len(jobs),
               "job_wall_time_s": round(sum(jobs.values()), 1)}
     retrain_section(run, bundle, args.section, args.patterns, yaml.safe_dump(new, sort_keys=False), jobs, record,
-                    {"value": new[args.section], "reason": args.reason})
+                    {"value": new[args.section], "reason": args.reason}, args.replace_jobs)
     log.info("bundle %s: section %s retrained (%d jobs, %.0f s of job time)", bundle, args.section, len(jobs),
              record["job_wall_time_s"])
 

@@ -9,6 +9,7 @@ Snakemake sees them as up to date) and builds the paper there.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -131,27 +132,39 @@ def add_part(run: Path, bundle: Path, name: str, patterns: list[str], part: dict
 
 
 def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], config_text: str,
-                    wall_time_s: dict[str, float], record: dict, departure: dict) -> dict:
+                    wall_time_s: dict[str, float], record: dict, departure: dict,
+                    replaced_jobs: list[str] | None = None) -> dict:
     """Replace one config section's results by a retraining of it (say, [AR] at the paper's
     protocol) in ``run``, a build restored from the bundle: the files matching ``patterns``, the
     bundle's config (``config_text``, differing in that section only), the section's stated
-    departure (``overrides[section]``), its job wall times (every old ``section/...`` time goes,
-    as do the notes on how replaced files were remade) and ``record`` (why, commit, machine) under
-    ``sections[section]``. Everything else stays as recorded."""
+    departure (``overrides[section]``), its job wall times and ``record`` (why, commit, machine)
+    under ``sections[section]``; notes on how replaced files were remade go. Everything else stays
+    as recorded.
+
+    A whole section is retrained by default: every old ``section/...`` time goes. Retraining one
+    family of it (the mixtures, not the images), ``replaced_jobs`` names the old jobs that go
+    (shell patterns such as ``imp/runs/xor_*``); the others' times stay, and the section's former
+    record stays under the new one's ``previous``."""
     manifest = verify(bundle)
     copied = _copy(run, bundle, patterns)
     (bundle / manifest["config"]).write_text(config_text)
     files = checksums(bundle, [*copied, bundle / manifest["config"]])
-    kept = {job: s for job, s in manifest.get("wall_time_s", {}).items() if not job.startswith(f"{section}/")}
+    gone = replaced_jobs or [f"{section}/*"]
+    kept = {job: s for job, s in manifest.get("wall_time_s", {}).items()
+            if not any(fnmatch.fnmatchcase(job, pattern) for pattern in gone)}
     remade = {what: how for what, how in manifest.get("remade", {}).items()  # notes on the replaced files go
               if not any(f in what.split(", ") for f in files)}
+    section_files = set(files) - {manifest["config"]}
+    if replaced_jobs and section in manifest.get("sections", {}):
+        previous = manifest["sections"][section]
+        record = {**record, "previous": {k: v for k, v in previous.items() if k != "files"}}
+        section_files |= set(previous["files"])
     return _write(bundle, {
         **manifest,
         "remade": remade,
         "files": {**manifest["files"], **files},
         "overrides": {**manifest.get("overrides", {}), section: departure},
-        "sections": {**manifest.get("sections", {}),
-                     section: {**record, "files": sorted(set(files) - {manifest["config"]})}},
+        "sections": {**manifest.get("sections", {}), section: {**record, "files": sorted(section_files)}},
         "wall_time_s": {**kept, **wall_time_s},
     })
 
