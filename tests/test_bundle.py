@@ -113,6 +113,26 @@ def test_retraining_one_family_of_a_section_keeps_the_other_familys_times_and_re
                                         "files": ["results/imp/images.h5", "results/imp/mixtures.h5"]}
 
 
+def test_a_part_whose_files_a_section_retraining_replaces_names_what_it_lost(tmp_path: Path) -> None:
+    run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
+    (run / "results" / "imp" / "ladder").mkdir(parents=True)
+    for n in (1, 10):
+        (run / "results" / "imp" / "ladder" / f"N{n}.h5").write_text(f"rung {n}")
+    bundle.mkdir()
+    (bundle / "config.yaml").write_text("imp: {n: 3}\n")
+    make(run, bundle, ["results/grids/*"], {"config": "config.yaml", "documents": ["config.yaml"]})
+    add_part(run, bundle, "ladder", ["results/imp/ladder/*.h5"],
+             {"wall_time_s": {"imp/ladder/N1/a": 1.0, "imp/ladder/N10/a": 10.0}})
+    (run / "results" / "imp" / "ladder" / "N10.h5").write_text("rung 10, from the section")
+    after = retrain_section(run, bundle, "imp", ["results/imp/ladder/N10.h5"], "imp: {n: 10}\n", {}, {}, {},
+                            replaced_jobs=["imp/ladder/N10/*"])
+    assert after["parts"]["ladder"]["files"] == ["results/imp/ladder/N1.h5"]
+    assert after["parts"]["ladder"]["wall_time_s"] == {"imp/ladder/N1/a": 1.0}
+    assert after["parts"]["ladder"]["superseded"] == {"by": "sections.imp", "files": ["results/imp/ladder/N10.h5"],
+                                                      "jobs": ["imp/ladder/N10/a"]}
+    assert after["wall_time_s"] == {"imp/ladder/N1/a": 1.0}
+
+
 def test_accepting_checked_code_records_its_digest_once_and_only_for_parts_trained_with_other_code(tmp_path: Path) -> None:
     run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
     make(run, bundle, ["results/**/*"], {})

@@ -144,7 +144,8 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     A whole section is retrained by default: every old ``section/...`` time goes. Retraining one
     family of it (the mixtures, not the images), ``replaced_jobs`` names the old jobs that go
     (shell patterns such as ``imp/runs/xor_*``); the others' times stay, and the section's former
-    record stays under the new one's ``previous``."""
+    record stays under the new one's ``previous``. A part whose files or jobs the retraining
+    replaced keeps the rest and names what it lost (``superseded``)."""
     manifest = verify(bundle)
     copied = _copy(run, bundle, patterns)
     (bundle / manifest["config"]).write_text(config_text)
@@ -155,6 +156,7 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     remade = {what: how for what, how in manifest.get("remade", {}).items()  # notes on the replaced files go
               if not any(f in what.split(", ") for f in files)}
     section_files = set(files) - {manifest["config"]}
+    parts = {name: _superseded(part, section_files, gone, section) for name, part in manifest.get("parts", {}).items()}
     if replaced_jobs and section in manifest.get("sections", {}):
         previous = manifest["sections"][section]
         record = {**record, "previous": {k: v for k, v in previous.items() if k != "files"}}
@@ -163,10 +165,24 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
         **manifest,
         "remade": remade,
         "files": {**manifest["files"], **files},
+        "parts": parts,
         "overrides": {**manifest.get("overrides", {}), section: departure},
         "sections": {**manifest.get("sections", {}), section: {**record, "files": sorted(section_files)}},
         "wall_time_s": {**kept, **wall_time_s},
     })
+
+
+def _superseded(part: dict, files: set[str], jobs: list[str], section: str) -> dict:
+    """``part`` less the files and job times a section's retraining replaced, which it names under
+    ``superseded``; untouched parts are returned as they are."""
+    lost = sorted(files & set(part.get("files", [])))
+    times = part.get("wall_time_s", {})
+    lost_jobs = sorted(j for j in times if any(fnmatch.fnmatchcase(j, pattern) for pattern in jobs))
+    if not lost and not lost_jobs:
+        return part
+    return {**part, "files": [f for f in part["files"] if f not in lost],
+            "wall_time_s": {j: t for j, t in times.items() if j not in lost_jobs},
+            "superseded": {"by": f"sections.{section}", "files": lost, "jobs": lost_jobs}}
 
 
 def accept_code(bundle: Path, digest_of: Callable[[str], str], check: str) -> list[str]:
