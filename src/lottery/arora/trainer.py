@@ -5,8 +5,9 @@ The loss is the sum over models of each model's mean cross-entropy, so the model
 couple. Gradients and momentum are multiplied by the mask before every update, so a pruned
 weight stays exactly zero through retraining. On CPU, fully connected models step in chunks
 whose activations fit in a core's cache (:func:`model_chunks`), each chunk its own tensor
-program: the same numbers, faster for wide models (docs/performance.md). Minibatch order depends only on the job's
-address, the round and the epoch, so a resumed job repeats an uninterrupted one.
+program: the same numbers, faster for wide models (docs/performance.md). Minibatch order
+depends only on the job's address, the round and the epoch, so a resumed job repeats an
+uninterrupted one.
 """
 from __future__ import annotations
 
@@ -120,16 +121,18 @@ def model_chunks(params: Params, batch: int) -> list[slice]:
     layer's activations ``[M, batch, width]`` out of cache once M models are wide (width 500, ten
     models: 20 MiB, and the step runs at 0.7x a per-model loop), so on CPU a fully connected
     job steps ``CHUNK_BYTES`` of its widest activation at a time. Never fewer than two models a
-    chunk: a one-model product may split over threads and round differently. Models never
-    couple, so every chunking gives the same numbers (tests/test_arora.py); GPUs and
-    convolutions (one grouped convolution) keep one chunk."""
+    chunk (a lone last model joins the chunk before it): a one-model product may split over
+    threads and round differently. Models never couple, so every chunking gives the same
+    numbers (tests/test_imp.py); GPUs and convolutions (one grouped convolution) keep one chunk."""
     weights = [v for v in params.values() if v.dim() > 2]
     m = next(iter(params.values())).shape[0]
     if weights[0].device.type != "cpu" or any(v.dim() != 3 for v in weights):
         return [slice(0, m)]
     row_bytes = batch * max(v.shape[1] for v in weights) * weights[0].element_size()
-    size = max(2, CHUNK_BYTES // row_bytes)
-    return [slice(a, min(a + size, m)) for a in range(0, m, size)]
+    starts = list(range(0, m, max(2, CHUNK_BYTES // row_bytes)))
+    if len(starts) > 1 and m - starts[-1] == 1:
+        starts.pop()
+    return [slice(a, b) for a, b in zip(starts, [*starts[1:], m])]
 
 
 def train_masked(forward: Forward, params: Params, masks: Params, task: Task, settings: ImpTrainSettings,
