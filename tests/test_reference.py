@@ -42,6 +42,28 @@ def test_the_bundle_config_is_config_paper_less_its_stated_departures() -> None:
     assert yaml.safe_load((BUNDLE / "config.yaml").read_text()) == expected
 
 
+def _rung(job: str) -> int:
+    """The training-set size of a ladder job, e.g. 3000 for ``imp/ladder/N3000/xor_fcn2_W200_C2``."""
+    return int(job.split("/")[2][1:])
+
+
+def _check_ladder_part(name: str, part: dict, manifest: dict, config: dict) -> None:
+    """The scale ladder's part: every rung's results are in the bundle, from the part or from a
+    section retrained after it (``bundle-retrain-section`` names what it took over under the part's
+    ``superseded``); each size of the ladder's own (not the section's ``n_train``) was trained
+    once, two jobs, and the part keeps the job times of the sizes it still holds."""
+    ladder = validate_config(copy.deepcopy(config), REPO / "config" / "schema.yaml")["imp"]["mixture"]
+    own = set(ladder["ladder_sizes"]) - {ladder["n_train"]}
+    held = set(part["sizes"]) - {_rung(j) for j in part.get("superseded", {}).get("jobs", [])}
+    assert held <= own, name
+    assert sorted(map(_rung, part["wall_time_s"])) == sorted(2 * list(held)), name
+    ladder_jobs = [j for j in manifest["wall_time_s"] if j.startswith("imp/ladder/")]
+    assert sorted(map(_rung, ladder_jobs)) == sorted(2 * list(own)), f"{name}: two jobs per size of the ladder's own"
+    in_bundle = set(part["files"]) | {f for record in manifest.get("sections", {}).values() for f in record["files"]}
+    rungs = {f"results/imp/ladder/N{n}/imp/{f}.h5" for n in ladder["ladder_sizes"] for f in ("summary", "calibration")}
+    assert rungs <= in_bundle, f"{name}: rungs missing from the bundle: {sorted(rungs - in_bundle)}"
+
+
 def test_every_part_is_recorded_whole_and_made_by_training_code_equal_to_todays() -> None:
     """A part (targets trained at the papers' scale, added later) names its jobs, files, commit and
     machine; the bundle config trains its targets at the papers' scale; and the training code that
@@ -55,12 +77,8 @@ def test_every_part_is_recorded_whole_and_made_by_training_code_equal_to_todays(
             f"the training code changed since part {name} was trained: compare its test-config outputs with "
             f"the part's commit {code.get('commit', part['commit'])} (docs/decisions.md, 'A bundle that grows "
             f"by parts') and add today's digest to identical_outputs_checked")
-        if "family" not in part:  # the scale ladder: every rung's results, two training jobs per size of its own
-            ladder = validate_config(copy.deepcopy(config), REPO / "config" / "schema.yaml")["imp"]["mixture"]
-            assert set(part["sizes"]) == set(ladder["ladder_sizes"]) - {ladder["n_train"]}, name
-            assert len(part["wall_time_s"]) == 2 * len(part["sizes"]), name
-            assert sorted(part["files"]) == sorted(f"results/imp/ladder/N{n}/imp/{f}.h5" for n in ladder["ladder_sizes"]
-                                                   for f in ("summary", "calibration")), name
+        if "family" not in part:
+            _check_ladder_part(name, part, manifest, config)
             continue
         family = config["tickets"][part["family"]]
         assert set(part["targets"] + part["reused"]) <= set(family["paper_scale"]["targets"]), name
