@@ -33,6 +33,15 @@ def test_update_replaces_only_the_named_files_and_their_checksums(tmp_path: Path
     assert (tmp_path / "build" / "results" / "claims" / "claims.md").read_text() == "new table" and len(restored) == 2
 
 
+def test_update_records_how_the_files_were_remade_when_told(tmp_path: Path) -> None:
+    run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
+    make(run, bundle, ["results/**/*"], {"remade": {"results/old.h5": "kept"}})
+    (run / "results" / "grids" / "a.h5").write_text("remade on another CPU")
+    after = update(run, bundle, ["results/grids/a.h5", "results/claims/claims.md"], remade="why")
+    assert after["remade"] == {"results/old.h5": "kept", "results/claims/claims.md, results/grids/a.h5": "why"}
+    assert update(run, bundle, ["results/grids/a.h5"])["remade"] == after["remade"], "no note, none added"
+
+
 def test_update_refuses_a_tampered_bundle_and_an_empty_match(tmp_path: Path) -> None:
     run, bundle = _run(tmp_path / "run"), tmp_path / "bundle"
     make(run, bundle, ["results/**/*"], {})

@@ -11,16 +11,18 @@ from lottery.core.errors import ResultsError
 log = logging.getLogger("lottery")
 
 # What the reference bundle holds: every training output the analyses read ([LT] grids, the
-# probes, the beyond-the-papers IMP nets), and of [AR] the summaries its figures, tables and
-# claims read (its IMP run files, 126 MB at the default scale, are not read again once
-# summarised: Snakemake does not rerun a job whose output is present), the per-job benchmarks
-# and the claims table it made.
+# probes, the beyond-the-papers IMP nets, the distilled width-2 nets), and of [AR] the summaries its
+# figures, tables and claims read, by family, and the scale ladder's rungs (its IMP run files,
+# 126 MB at the default scale, are not read again once summarised: Snakemake does not rerun a job
+# whose output is present), the per-job benchmarks and the claims table it made. The distilled
+# nets are kept, not remade: their output layer is a least-squares fit whose loss sits at the
+# rounding floor (~1e-12), where another CPU's BLAS kernels give another number.
 REFERENCE_PATTERNS = [
-    "results/data/*.npz", "results/grids/**/*.h5", "results/tickets/grids/**/*.h5",
+    "results/data/*.npz", "results/grids/**/*.h5", "results/tickets/grids/**/*.h5", "results/tickets/distill.h5",
     "results/probes/*/data/*.npz", "results/probes/*/grids/**/*.h5", "results/beyond/imp/*.h5",
-    "results/imp/summary.h5", "results/imp/calibration.h5", "results/imp/figs3_summary.h5",
-    "results/benchmarks.tsv", "results/claims/claims.md", "results/claims/claims.csv",
-    "figures/claims_map_verdicts.png",
+    "results/imp/summary/*.h5", "results/imp/calibration/*.h5", "results/imp/figs3_summary.h5",
+    "results/imp/ladder/*/imp/*.h5", "results/benchmarks.tsv", "results/claims/claims.md",
+    "results/claims/claims.csv", "figures/claims_map_verdicts.png",
 ]
 # What a build from the bundle remakes that the bundle shows: its claims table and verdict map (the
 # README shows both).
@@ -48,13 +50,15 @@ def bundle_make(args: argparse.Namespace) -> None:
     log.info("bundle %s: %d files", args.bundle, len(manifest["files"]))
 
 
-@command("bundle-update", ("--run", REQ), ("--bundle", REQ), ("--patterns", {"nargs": "+", "default": DERIVED_PATTERNS}))
+@command("bundle-update", ("--run", REQ), ("--bundle", REQ), ("--patterns", {"nargs": "+", "default": DERIVED_PATTERNS}),
+         ("--remade", {"default": ""}))
 def bundle_update(args: argparse.Namespace) -> None:
     """Replace the bundle's files matching --patterns by those of a build from it (default: the claims
-    table and the verdict map), updating their checksums and nothing else."""
+    table and the verdict map), updating their checksums and, with --remade, the note on how they
+    were remade; nothing else."""
     from lottery.core.bundle import update
 
-    manifest = update(Path(args.run), Path(args.bundle), args.patterns)
+    manifest = update(Path(args.run), Path(args.bundle), args.patterns, args.remade)
     log.info("bundle %s: %d files, %s updated", args.bundle, len(manifest["files"]), ", ".join(args.patterns))
 
 

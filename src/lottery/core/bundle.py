@@ -82,12 +82,14 @@ def _write(bundle: Path, manifest: dict) -> dict:
     return manifest
 
 
-def update(run: Path, bundle: Path, patterns: list[str]) -> dict:
+def update(run: Path, bundle: Path, patterns: list[str], remade: str = "") -> dict:
     """Replace the bundle's files matching ``patterns`` by a run's (made from the bundle, e.g. the
-    claims table after a registry change) and their checksums; everything else stays as recorded."""
+    claims table after a registry change) and their checksums; ``remade``, when given, says how
+    they were remade (under ``remade``, keyed by the files). Everything else stays as recorded."""
     manifest = verify(bundle)
-    copied = _copy(run, bundle, patterns)
-    return _write(bundle, {**manifest, "files": {**manifest["files"], **checksums(bundle, copied)}})
+    files = checksums(bundle, _copy(run, bundle, patterns))
+    notes = {**manifest.get("remade", {}), **({", ".join(sorted(files)): remade} if remade else {})}
+    return _write(bundle, {**manifest, "files": {**manifest["files"], **files}, **({"remade": notes} if notes else {})})
 
 
 def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
