@@ -50,8 +50,8 @@ def bundle_make(args: argparse.Namespace) -> None:
     log.info("bundle %s: %d files", args.bundle, len(manifest["files"]))
 
 
-@command("bundle-update", ("--run", REQ), ("--bundle", REQ), ("--patterns", {"nargs": "+", "default": DERIVED_PATTERNS}),
-         ("--remade", {"default": ""}))
+@command("bundle-update", ("--run", REQ), ("--bundle", REQ),
+         ("--patterns", {"nargs": "+", "default": DERIVED_PATTERNS}), ("--remade", {"default": ""}))
 def bundle_update(args: argparse.Namespace) -> None:
     """Replace the bundle's files matching --patterns by those of a build from it (default: the claims
     table and the verdict map), updating their checksums and, with --remade, the note on how they

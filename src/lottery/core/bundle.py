@@ -88,8 +88,9 @@ def update(run: Path, bundle: Path, patterns: list[str], remade: str = "") -> di
     they were remade (under ``remade``, keyed by the files). Everything else stays as recorded."""
     manifest = verify(bundle)
     files = checksums(bundle, _copy(run, bundle, patterns))
-    notes = {**manifest.get("remade", {}), **({", ".join(sorted(files)): remade} if remade else {})}
-    return _write(bundle, {**manifest, "files": {**manifest["files"], **files}, **({"remade": notes} if notes else {})})
+    if remade:
+        manifest = {**manifest, "remade": {**manifest.get("remade", {}), ", ".join(sorted(files)): remade}}
+    return _write(bundle, {**manifest, "files": {**manifest["files"], **files}})
 
 
 def make(run: Path, bundle: Path, patterns: list[str], meta: dict) -> dict:
