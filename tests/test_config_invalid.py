@@ -117,7 +117,7 @@ def test_dry_run_refuses_an_invalid_config_before_any_job(tmp_path) -> None:
     assert done.returncode != 0
     out = done.stdout + done.stderr
     assert "config key 'scaling.widths[1]'" in out and ">= 1" in out
-    assert "config key 'scaling.activations[0]'" in out and "silu, leaky_relu, relu, tanh" in out
+    assert "config key 'scaling.activations[0]'" in out and "allowed values: silu, leaky_relu, relu, tanh" in out
     assert "Building DAG" not in out and not (tmp_path / "results").exists()
 
 
