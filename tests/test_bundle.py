@@ -118,7 +118,8 @@ def test_retraining_one_family_of_a_section_keeps_the_other_familys_times_and_re
     assert (bundle / "results" / "imp" / "mixtures.h5").read_text() == "mixtures, larger"
     assert after["files"]["results/imp/images.h5"] == first["files"]["results/imp/images.h5"]
     assert after["wall_time_s"] == {"imp/runs/linear_a": 50.0, "imp/runs/images_a": 4.0}
-    assert after["sections"]["imp"] == {"reason": "mixtures larger", "previous": {"reason": "first"},
+    assert after["sections"]["imp"] == {"reason": "mixtures larger",
+                                        "previous": {"reason": "first", "jobs_kept": 1},
                                         "files": ["results/imp/images.h5", "results/imp/mixtures.h5"]}
 
 

@@ -147,8 +147,9 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     A whole section is retrained by default: every old ``section/...`` time goes. Retraining one
     family of it (the mixtures, not the images), ``replaced_jobs`` names the old jobs that go
     (shell patterns such as ``imp/runs/xor_*``); the others' times stay, and the section's former
-    record stays under the new one's ``previous``. A part whose files or jobs the retraining
-    replaced keeps the rest and names what it lost (``superseded``)."""
+    record stays under the new one's ``previous``, with how many of its jobs it still holds
+    (``jobs_kept``). A part whose files or jobs the retraining replaced keeps the rest and names
+    what it lost (``superseded``)."""
     manifest = verify(bundle)
     copied = _copy(run, bundle, patterns)
     (bundle / manifest["config"]).write_text(config_text)
@@ -162,7 +163,9 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
     parts = {name: _superseded(part, section_files, gone, section) for name, part in manifest.get("parts", {}).items()}
     if replaced_jobs and section in manifest.get("sections", {}):
         previous = manifest["sections"][section]
-        record = {**record, "previous": {k: v for k, v in previous.items() if k != "files"}}
+        in_parts = {job for part in parts.values() for job in part.get("wall_time_s", {})}
+        jobs_kept = sum(job.startswith(f"{section}/") and job not in in_parts for job in kept)
+        record = {**record, "previous": {**{k: v for k, v in previous.items() if k != "files"}, "jobs_kept": jobs_kept}}
         section_files |= set(previous["files"])
     return _write(bundle, {
         **manifest,
