@@ -165,8 +165,7 @@ def retrain_section(run: Path, bundle: Path, section: str, patterns: list[str], 
         previous = manifest["sections"][section]
         in_parts = {job for part in parts.values() for job in part.get("wall_time_s", {})}
         jobs_kept = sum(job.startswith(f"{section}/") and job not in in_parts for job in kept)
-        former = {k: v for k, v in previous.items() if k != "files"}
-        record = {**record, "previous": {**former, "jobs_kept": jobs_kept}}
+        record = {**record, "previous": {**{k: v for k, v in previous.items() if k != "files"}, "jobs_kept": jobs_kept}}
         section_files |= set(previous["files"])
     return _write(bundle, {
         **manifest,
